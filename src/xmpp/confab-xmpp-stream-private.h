@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "confab-xmpp-error.h"
+#include "confab-xmpp-iq.h"
+#include "confab-xmpp-parser.h"
+#include "confab-xmpp-sasl.h"
+#include "confab-xmpp-stream.h"
+
+G_BEGIN_DECLS
+
+#define CONFAB_XMPP_NS_TLS     "urn:ietf:params:xml:ns:xmpp-tls"
+#define CONFAB_XMPP_NS_SASL    "urn:ietf:params:xml:ns:xmpp-sasl"
+#define CONFAB_XMPP_NS_BIND    "urn:ietf:params:xml:ns:xmpp-bind"
+#define CONFAB_XMPP_NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
+#define CONFAB_XMPP_NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
+#define CONFAB_XMPP_NS_SASL_CB "urn:xmpp:sasl-cb:0"  /* XEP-0440 */
+#define CONFAB_XMPP_NS_PING    "urn:xmpp:ping"       /* XEP-0199 */
+
+/* Where the negotiation of RFC 6120 §4.3 stands. */
+typedef enum {
+  NEGOTIATION_IDLE,
+  NEGOTIATION_AWAIT_FEATURES,
+  NEGOTIATION_STARTTLS,     /* <starttls/> sent, awaiting <proceed/> */
+  NEGOTIATION_TLS,          /* handshake running */
+  NEGOTIATION_SASL,         /* <auth/> sent */
+  NEGOTIATION_BIND,         /* bind (and legacy session) IQ sent */
+  NEGOTIATION_DONE,
+} NegotiationStep;
+
+struct _ConfabXmppStream {
+  GObject               parent_instance;
+
+  /* Settings */
+  ConfabJid            *jid;
+  char                 *host;
+  guint16               port;
+  gboolean              direct_tls;
+  char                 *resource;
+  GTlsDatabase         *tls_database;
+  GStrv                 pins;
+  GStrv                 allowed_mechanisms;
+  guint                 keepalive_idle;
+  guint                 keepalive_timeout;
+  guint                 connect_timeout;
+
+  /* The connection */
+  ConfabXmppStreamState state;
+  GSocketConnection    *socket_connection;
+  GTlsConnection       *tls;
+  GInputStream         *input;
+  GOutputStream        *output;
+  GCancellable         *cancellable;     /* everything of this connection */
+  ConfabXmppParser     *parser;
+  guint8               *read_buffer;
+  gboolean              reading;
+  gboolean              pause_reading;   /* between <proceed/> and TLS */
+  GString              *write_pending;
+  gboolean              writing;
+  gboolean              feeding;         /* inside confab_xmpp_parser_feed() */
+  ConfabXmppParser     *dead_parser;     /* torn down while feeding */
+  gint64                last_read_us;
+  gint64                last_write_us;
+
+  /* Negotiation */
+  GTask                *connect_task;
+  gulong                connect_cancel_handler;  /* on the caller's cancellable */
+  NegotiationStep       step;
+  gboolean              used_direct_tls;
+  gboolean              tls_after_write; /* <proceed/> came before our write finished */
+  gboolean              authenticated;
+  char                 *password;
+  ConfabXmppSasl       *sasl;
+  char                 *mechanism;
+  guint                 connect_timeout_id;
+  GTlsCertificate      *peer_certificate;
+  GTlsCertificateFlags  peer_certificate_errors;
+  gboolean              certificate_rejected;
+
+  /* The session */
+  ConfabJid            *bound_jid;
+  ConfabXmppIqTracker  *iq_tracker;
+  GHashTable           *iq_handlers;     /* "ns name" → IqHandlerEntry */
+  guint                 keepalive_id;
+  gboolean              ping_in_flight;
+  GTask                *close_task;
+  guint                 close_timeout_id;
+};
+
+/* confab-xmpp-stream.c */
+void     _confab_xmpp_stream_set_state      (ConfabXmppStream *self,
+                                             ConfabXmppStreamState state);
+void     _confab_xmpp_stream_send_raw       (ConfabXmppStream *self,
+                                             const char       *data,
+                                             gsize             len);
+void     _confab_xmpp_stream_open           (ConfabXmppStream *self);
+void     _confab_xmpp_stream_start_reading  (ConfabXmppStream *self);
+void     _confab_xmpp_stream_use_io         (ConfabXmppStream *self,
+                                             GIOStream        *io);
+/* Ends the connection with @error (taken): fails a pending connect or
+ * emits ::closed, fails pending IQs, releases the sockets. */
+void     _confab_xmpp_stream_fail           (ConfabXmppStream *self,
+                                             GError           *error);
+/* Sends the stream error @code, then fails with @error (taken). */
+void     _confab_xmpp_stream_fail_with_stream_error (ConfabXmppStream    *self,
+                                                     ConfabXmppStreamError code,
+                                                     GError              *error);
+void     _confab_xmpp_stream_emit_accept_certificate (ConfabXmppStream     *self,
+                                                      GTlsCertificate      *certificate,
+                                                      GTlsCertificateFlags  errors,
+                                                      gboolean             *accepted);
+void     _confab_xmpp_stream_pin             (ConfabXmppStream *self,
+                                              const char       *fingerprint);
+/* Called by the negotiation once the resource is bound. */
+void     _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self);
+
+/* confab-xmpp-stream-tls.c */
+void     _confab_xmpp_stream_start_tls      (ConfabXmppStream *self);
+/* Fills @offer's TLS fields for SASL; @cb_data_out gets the bytes for the
+ * chosen type later through _confab_xmpp_stream_get_cb_data(). */
+void     _confab_xmpp_stream_describe_tls   (ConfabXmppStream *self,
+                                             ConfabSaslOffer  *offer);
+GBytes  *_confab_xmpp_stream_get_cb_data    (ConfabXmppStream         *self,
+                                             ConfabSaslChannelBinding  type);
+
+/* confab-xmpp-stream-negotiate.c */
+/* Handles a top-level element while negotiating; FALSE if it is not part
+ * of the negotiation (then it is dispatched as a stanza). */
+gboolean _confab_xmpp_stream_negotiate      (ConfabXmppStream *self,
+                                             ConfabXmppNode   *element);
+void     _confab_xmpp_stream_clear_negotiation (ConfabXmppStream *self);
+
+G_END_DECLS
