@@ -398,6 +398,69 @@ test_cancel_connect (void)
   xmpp_test_close (stream);
 }
 
+/* A second server, with options, for one test. */
+static ConfabXmppStream *
+stream_for_own_server (ConfabTestServer *server,
+                       const char       *localpart)
+{
+  g_autofree char *address = g_strdup_printf ("%s@%s", localpart, confab_test_server_get_domain (server));
+  g_autoptr(ConfabJid) jid = confab_jid_parse (address, NULL);
+  g_autofree char *password = xmpp_test_password (localpart);
+  g_autoptr(GError) error = NULL;
+  ConfabXmppStream *stream;
+
+  confab_test_server_create_account (server, localpart, password, &error);
+  g_assert_no_error (error);
+  stream = confab_xmpp_stream_new (jid);
+  confab_xmpp_stream_set_host (stream, "127.0.0.1", confab_test_server_get_port (server));
+  confab_xmpp_stream_set_tls_database (stream, confab_test_server_get_tls_database (server));
+  return stream;
+}
+
+static void
+test_plain_only_without_scram (void)
+{
+  const char * const no_scram[] = {
+    "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", NULL
+  };
+  ConfabTestServerOptions options = { .disabled_mechanisms = no_scram };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabTestServer) server = confab_test_server_start (&options, &error);
+  g_autoptr(ConfabXmppStream) stream = NULL;
+
+  g_assert_no_error (error);
+  stream = stream_for_own_server (server, "dave");
+  /* PLAIN is acceptable only because TLS is up and no SCRAM is offered. */
+  xmpp_test_connect_ok (stream);
+  g_assert_cmpstr (confab_xmpp_stream_get_mechanism (stream), ==, "PLAIN");
+  xmpp_test_close (stream);
+}
+
+static void
+test_scram_plus_with_channel_binding (void)
+{
+  ConfabTestServerOptions options = { .tls12_only = TRUE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabTestServer) server = confab_test_server_start (&options, &error);
+  g_autoptr(ConfabXmppStream) stream = NULL;
+  g_autoptr(ConfabXmppStream) unbound = NULL;
+  const char * const sha1_plus[] = { "SCRAM-SHA-1-PLUS", NULL };
+
+  g_assert_no_error (error);
+  /* Prosody 0.12 offers -PLUS only with tls-unique, which exists only up to
+   * TLS 1.2; this server is limited to it. */
+  stream = stream_for_own_server (server, "erin");
+  xmpp_test_connect_ok (stream);
+  g_assert_cmpstr (confab_xmpp_stream_get_mechanism (stream), ==, "SCRAM-SHA-256-PLUS");
+  xmpp_test_close (stream);
+
+  unbound = stream_for_own_server (server, "erin");
+  confab_xmpp_stream_set_allowed_mechanisms (unbound, sha1_plus);
+  xmpp_test_connect_ok (unbound);
+  g_assert_cmpstr (confab_xmpp_stream_get_mechanism (unbound), ==, "SCRAM-SHA-1-PLUS");
+  xmpp_test_close (unbound);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -412,6 +475,8 @@ main (int argc, char **argv)
   g_test_add_func ("/xmpp/connect/best-mechanism", test_best_mechanism_by_default);
   g_test_add_func ("/xmpp/connect/no-plain-when-scram-offered", test_plain_refused_while_scram_offered);
   g_test_add_func ("/xmpp/connect/direct-tls", test_direct_tls);
+  g_test_add_func ("/xmpp/connect/plain-only-without-scram", test_plain_only_without_scram);
+  g_test_add_func ("/xmpp/connect/scram-plus", test_scram_plus_with_channel_binding);
   g_test_add_func ("/xmpp/connect/wrong-password", test_wrong_password);
   g_test_add_func ("/xmpp/connect/untrusted-certificate-then-pinned", test_untrusted_certificate_then_pinned);
   g_test_add_func ("/xmpp/connect/certificate-accepted-by-signal", test_certificate_accepted_by_signal_is_pinned);
