@@ -24,6 +24,11 @@ GType       confab_jid_get_type        (void) G_GNUC_CONST;
  * with a message that says which part is wrong. */
 ConfabJid  *confab_jid_parse           (const char  *text,
                                         GError     **error);
+/* Like confab_jid_parse() for counted text (@length -1: nul-terminated);
+ * an embedded NUL makes the address invalid instead of ending it. */
+ConfabJid  *confab_jid_parse_len       (const char  *text,
+                                        gssize       length,
+                                        GError     **error);
 /* Builds from parts (@localpart and @resource may be NULL), validating each. */
 ConfabJid  *confab_jid_new             (const char  *localpart,
                                         const char  *domain,
@@ -43,7 +48,8 @@ gboolean    confab_jid_is_bare         (ConfabJid   *jid);
 gboolean    confab_jid_is_domain       (ConfabJid   *jid);  /* no localpart, no resource */
 /* A new reference to the bare JID (or @jid itself when already bare). */
 ConfabJid  *confab_jid_get_bare        (ConfabJid   *jid);
-/* The same bare JID with @resource; NULL and @error if @resource is invalid. */
+/* The same bare JID with @resource; NULL and @error if @resource is invalid.
+ * A NULL @resource gives the bare JID, like confab_jid_get_bare(). */
 ConfabJid  *confab_jid_with_resource   (ConfabJid   *jid,
                                         const char  *resource,
                                         GError     **error);

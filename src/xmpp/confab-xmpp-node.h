@@ -43,6 +43,23 @@ void            confab_xmpp_node_set_attr      (ConfabXmppNode *node,
                                                 const char     *name,
                                                 const char     *value);
 guint           confab_xmpp_node_get_n_attrs   (ConfabXmppNode *node);
+/* Namespaced attributes. @ns NULL is the same as get_attr()/set_attr();
+ * the XML namespace maps to "xml:<name>". Setting NULL removes. */
+const char     *confab_xmpp_node_get_attr_ns   (ConfabXmppNode *node,
+                                                const char     *name,
+                                                const char     *ns);
+void            confab_xmpp_node_set_attr_ns   (ConfabXmppNode *node,
+                                                const char     *name,
+                                                const char     *ns,
+                                                const char     *value);
+/* The @index-th attribute in document order (any out-parameter may be
+ * NULL); FALSE when @index is out of range. @ns is NULL for unqualified
+ * names and for "xml:lang". */
+gboolean        confab_xmpp_node_get_nth_attr  (ConfabXmppNode *node,
+                                                guint           index,
+                                                const char    **name,
+                                                const char    **ns,
+                                                const char    **value);
 
 /* The element's own text (concatenated character data), never NULL. */
 const char     *confab_xmpp_node_get_text      (ConfabXmppNode *node);
@@ -71,6 +88,11 @@ ConfabXmppNode *confab_xmpp_node_append            (ConfabXmppNode *node,
 ConfabXmppNode *confab_xmpp_node_add_child         (ConfabXmppNode *node,
                                                     const char     *name,
                                                     const char     *ns);
+
+/* Deep structural equality: name, namespace, attributes (in any order),
+ * text and children (in order). Prefixes never matter. */
+gboolean        confab_xmpp_node_equal         (ConfabXmppNode *a,
+                                                ConfabXmppNode *b);
 
 /* Serializes @node. Namespace declarations are written only where the
  * namespace differs from @context_ns (the enclosing default namespace, e.g.

@@ -1,1 +1,1005 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "confab-xmpp-parser.h"
+#include "confab-xmpp-node-private.h"
+#include "confab-xmpp-error.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <libxml/entities.h>
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+/*
+ * How the pieces fit:
+ *
+ *  bytes ─▶ head check ─▶ UTF-8 check ─▶ 64 KiB slices ─▶ xmlParseChunk ─▶ SAX2 callbacks
+ *           (XML decl,     (RFC 6120      (size checked      (libxml2 2.9     (build one tree
+ *            BOM, UTF-16)   §11.6)         between slices)    push parser)     per stanza)
+ *
+ * libxml2 only ever sees valid UTF-8 that starts like UTF-8, so it never
+ * switches to another decoder, and it never loads or expands anything: no
+ * XML_PARSE_NOENT, no XML_PARSE_DTDLOAD, XML_PARSE_NONET, and every DTD,
+ * entity, comment and PI callback is a violation (RFC 6120 §11.1). We do not
+ * pass XML_PARSE_HUGE, so libxml2's own limits (10 MB per text or attribute
+ * value, 10 MB of lookahead, 50,000-byte names, depth 256) stay in force
+ * behind ours; ours are smaller by default and checked first.
+ */
+
+#define DEFAULT_MAX_DEPTH         32
+#define DEFAULT_MAX_ATTRIBUTES    64
+#define DEFAULT_MAX_STANZA_BYTES  (1024 * 1024)
+
+/* Bytes handed to libxml2 at once. The stanza size is checked between
+ * slices, so this is how far past the limit a stanza can get before it is
+ * rejected; libxml2 never buffers more than the limit plus one slice. */
+#define SLICE_BYTES               (64 * 1024)
+
+/* The XML declaration must fit here; real ones are about 40 bytes. */
+#define HEAD_BYTES                256
+
+/* libxml2 2.9 checks an element's attributes for duplicates pairwise, so a
+ * start tag with n attributes costs O(n²) before we see any of it. When more
+ * than GUARD_BYTES of a start tag are buffered unparsed, we count its '='
+ * signs ourselves and stop well before that cost matters. */
+#define GUARD_BYTES               (16 * 1024)
+
+#define NAME_CACHE_SIZE           256
+
+#define XMLNS_XML ((const xmlChar *) "http://www.w3.org/XML/1998/namespace")
+
+typedef struct {
+  const xmlChar *key;     /* a string in the context's dictionary */
+  const char    *value;   /* the same, interned in GLib */
+} NameCacheEntry;
+
+struct _ConfabXmppParser {
+  ConfabXmppParserCallbacks  callbacks;
+  gpointer                   user_data;
+  ConfabXmppParserLimits     limits;
+
+  xmlParserCtxtPtr           ctxt;      /* created with a document's first byte */
+  GError                    *error;     /* the violation; sticky */
+
+  /* The current document. */
+  guint                      depth;     /* open elements, the stream's included */
+  ConfabXmppNode            *stanza;    /* the top-level element being built */
+  ConfabXmppNode            *current;   /* its innermost open element */
+  guint64                    fed;       /* bytes handed to libxml2 */
+  guint64                    mark;      /* where the next stanza may start */
+  guint64                    guard_start;
+  guint64                    guard_scanned;
+  guint                      guard_equals;
+  guint                      utf8_need; /* continuation bytes still due */
+  guchar                     utf8_lo;   /* range of the next continuation byte */
+  guchar                     utf8_hi;
+  gboolean                   head_done;
+  guint                      head_len;
+  guchar                     head[HEAD_BYTES];
+
+  guint                      in_feed : 1;
+  guint                      halted : 1;        /* ignore libxml2 until the next document */
+  guint                      reset_pending : 1;
+
+  NameCacheEntry             names[NAME_CACHE_SIZE];
+};
+
+static void violation (ConfabXmppParser      *self,
+                       ConfabXmppStreamError  code,
+                       const char            *format,
+                       ...) G_GNUC_PRINTF (3, 4);
+
+/* Stops delivering events from the current document. We never call
+ * xmlStopParser() or free the context from inside libxml2: in 2.9 that frees
+ * the input buffer while the function that called us may still read it.
+ * Setting the same two flags is enough to make xmlParseChunk() return
+ * without further callbacks; feed() frees the context afterwards. */
+static void
+halt (ConfabXmppParser *self)
+{
+  self->halted = TRUE;
+  if (self->ctxt != NULL && self->in_feed)
+    {
+      self->ctxt->disableSAX = 1;
+      self->ctxt->instate = XML_PARSER_EOF;
+    }
+}
+
+static void
+violation (ConfabXmppParser      *self,
+           ConfabXmppStreamError  code,
+           const char            *format,
+           ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (self->error != NULL || self->reset_pending)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  self->error = g_error_new (CONFAB_XMPP_STREAM_ERROR, code, "%s: %s",
+                             confab_xmpp_stream_error_to_condition (code), message);
+  halt (self);
+}
+
+static inline guint64
+position (ConfabXmppParser *self)
+{
+  long consumed = xmlByteConsumed (self->ctxt);
+
+  return consumed > 0 ? (guint64) consumed : 0;
+}
+
+/* Names from libxml2 live in its per-context dictionary, so the same name is
+ * the same pointer: remember its GLib-interned twin by that pointer. The
+ * strcmp() keeps this correct even for a pointer that is not from the
+ * dictionary. */
+static const char *
+intern (ConfabXmppParser *self,
+        const xmlChar    *name)
+{
+  NameCacheEntry *entry;
+  guintptr hash;
+
+  if (name == NULL)
+    return NULL;
+
+  hash = (guintptr) name;
+  entry = &self->names[((hash >> 3) ^ (hash >> 12)) & (NAME_CACHE_SIZE - 1)];
+  if (entry->key != name || strcmp (entry->value, (const char *) name) != 0)
+    {
+      entry->key = name;
+      entry->value = g_intern_string ((const char *) name);
+    }
+  return entry->value;
+}
+
+/* SAX2 callbacks */
+
+static ConfabXmppNode *
+build_node (ConfabXmppParser  *self,
+            const xmlChar     *localname,
+            const xmlChar     *uri,
+            int                nb_attributes,
+            const xmlChar    **attributes)
+{
+  /* Name, namespace and value of each attribute, on the stack unless the
+   * limits were raised. */
+  const char *stack_strings[3 * DEFAULT_MAX_ATTRIBUTES];
+  gsize stack_lens[DEFAULT_MAX_ATTRIBUTES];
+  g_autofree const char **heap_strings = NULL;
+  g_autofree gsize *heap_lens = NULL;
+  guint n = nb_attributes > 0 ? (guint) nb_attributes : 0;
+  const char **names = stack_strings;
+  gsize *lens = stack_lens;
+  const char **ns;
+  const char **values;
+
+  if (n > DEFAULT_MAX_ATTRIBUTES)
+    {
+      names = heap_strings = g_new (const char *, 3 * n);
+      lens = heap_lens = g_new (gsize, n);
+    }
+  ns = names + n;
+  values = names + 2 * n;
+
+  /* SAX2 gives five pointers per attribute: localname, prefix, URI, value
+   * and the end of the value. */
+  for (guint i = 0; i < n; i++)
+    {
+      const xmlChar **attr = attributes + i * 5;
+
+      if (G_LIKELY (attr[2] == NULL))
+        {
+          names[i] = intern (self, attr[0]);
+          ns[i] = NULL;
+        }
+      else if (xmlStrEqual (attr[2], XMLNS_XML))
+        {
+          /* xml:lang and friends: the "xml" prefix is fixed (Namespaces in
+           * XML §3), so they keep their qualified name. */
+          g_autofree char *qualified = g_strconcat ("xml:", (const char *) attr[0], NULL);
+
+          names[i] = g_intern_string (qualified);
+          ns[i] = NULL;
+        }
+      else
+        {
+          names[i] = intern (self, attr[0]);
+          ns[i] = intern (self, attr[2]);
+        }
+      values[i] = (const char *) attr[3];
+      lens[i] = attr[4] - attr[3];
+    }
+
+  return _confab_xmpp_node_new_sized (intern (self, localname), intern (self, uri),
+                                      n, names, ns, values, lens);
+}
+
+static void
+start_element_ns (void           *user_data,
+                  const xmlChar  *localname,
+                  const xmlChar  *prefix G_GNUC_UNUSED,
+                  const xmlChar  *uri,
+                  int             nb_namespaces G_GNUC_UNUSED,
+                  const xmlChar **namespaces G_GNUC_UNUSED,
+                  int             nb_attributes,
+                  int             nb_defaulted G_GNUC_UNUSED,
+                  const xmlChar **attributes)
+{
+  ConfabXmppParser *self = user_data;
+  ConfabXmppNode *node;
+
+  if (G_UNLIKELY (self->halted))
+    return;
+
+  /* Policy, not XML: RFC 6120 §4.9.3.12 policy-violation is for "a
+   * configured size limit"; restricted-xml (§4.9.3.18) is only for the
+   * forbidden features of §11.1, which these are not. */
+  if (G_UNLIKELY ((guint) nb_attributes > self->limits.max_attributes))
+    {
+      violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
+                 "element <%s> has %d attributes, more than %u",
+                 (const char *) localname, nb_attributes, self->limits.max_attributes);
+      return;
+    }
+
+  if (G_UNLIKELY (self->depth == 0))
+    {
+      /* RFC 6120 §4.8.1: the stream element is <stream> qualified by the
+       * streams namespace; the prefix is irrelevant (§4.8.5). */
+      if (!xmlStrEqual (localname, (const xmlChar *) "stream") ||
+          uri == NULL || !xmlStrEqual (uri, (const xmlChar *) CONFAB_XMPP_NS_STREAM))
+        {
+          violation (self, CONFAB_XMPP_STREAM_ERROR_INVALID_NAMESPACE,
+                     "root element {%s}%s is not {" CONFAB_XMPP_NS_STREAM "}stream",
+                     uri != NULL ? (const char *) uri : "", (const char *) localname);
+          return;
+        }
+
+      node = build_node (self, localname, uri, nb_attributes, attributes);
+      self->depth = 1;
+
+      /* A stanza starts after the header's closing '>' (or "/>"). */
+      self->mark = position (self);
+      if (self->ctxt->input != NULL && self->ctxt->input->cur < self->ctxt->input->end)
+        self->mark += self->ctxt->input->cur[0] == '/' ? 2 : 1;
+
+      if (self->callbacks.stream_opened != NULL)
+        self->callbacks.stream_opened (node, self->user_data);
+      confab_xmpp_node_unref (node);
+      return;
+    }
+
+  /* The stanza is at depth 1 below the stream. */
+  if (G_UNLIKELY (self->depth > self->limits.max_depth))
+    {
+      violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
+                 "element <%s> is nested %u deep, more than %u",
+                 (const char *) localname, self->depth, self->limits.max_depth);
+      return;
+    }
+
+  node = build_node (self, localname, uri, nb_attributes, attributes);
+  if (self->current != NULL)
+    confab_xmpp_node_append (self->current, node);
+  else
+    self->stanza = node;
+  self->current = node;
+  self->depth++;
+}
+
+static void
+end_element_ns (void          *user_data,
+                const xmlChar *localname G_GNUC_UNUSED,
+                const xmlChar *prefix G_GNUC_UNUSED,
+                const xmlChar *uri G_GNUC_UNUSED)
+{
+  ConfabXmppParser *self = user_data;
+  ConfabXmppNode *parent;
+  ConfabXmppNode *stanza;
+  guint64 end;
+
+  if (G_UNLIKELY (self->halted))
+    return;
+
+  g_assert (self->depth > 0);
+
+  if (G_UNLIKELY (self->depth == 1))
+    {
+      /* RFC 6120 §4.4: </stream:stream> closes the stream. */
+      self->depth = 0;
+      self->mark = position (self);
+      if (self->callbacks.stream_closed != NULL)
+        self->callbacks.stream_closed (self->user_data);
+      return;
+    }
+
+  self->depth--;
+  parent = confab_xmpp_node_get_parent (self->current);
+  if (parent != NULL)
+    {
+      self->current = parent;
+      return;
+    }
+
+  stanza = g_steal_pointer (&self->stanza);
+  self->current = NULL;
+
+  end = position (self);
+  if (G_UNLIKELY (end - self->mark > self->limits.max_stanza_bytes))
+    {
+      violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
+                 "stanza <%s> of %" G_GUINT64_FORMAT " bytes is larger than %" G_GSIZE_FORMAT,
+                 confab_xmpp_node_get_name (stanza), end - self->mark,
+                 self->limits.max_stanza_bytes);
+      confab_xmpp_node_unref (stanza);
+      return;
+    }
+  self->mark = end;
+
+  if (self->callbacks.stanza != NULL)
+    self->callbacks.stanza (stanza, self->user_data);
+  confab_xmpp_node_unref (stanza);
+}
+
+static void
+characters (void          *user_data,
+            const xmlChar *ch,
+            int            len)
+{
+  ConfabXmppParser *self = user_data;
+
+  if (G_UNLIKELY (self->halted))
+    return;
+
+  if (self->current != NULL)
+    confab_xmpp_node_append_text (self->current, (const char *) ch, len);
+  else
+    {
+      /* Between stanzas: whitespace keepalives (RFC 6120 §4.6.1). Other
+       * text there has no meaning in XMPP; it is dropped, never buffered,
+       * and does not count towards the next stanza. */
+      self->mark = MAX (self->mark, position (self));
+    }
+}
+
+/* RFC 6120 §11.1: no comments, processing instructions, DTD subsets or
+ * entity references other than the five predefined ones. */
+
+static void
+comment (void          *user_data,
+         const xmlChar *value G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "comments are not allowed (RFC 6120 §11.1)");
+}
+
+static void
+processing_instruction (void          *user_data,
+                        const xmlChar *target G_GNUC_UNUSED,
+                        const xmlChar *data G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "processing instructions are not allowed (RFC 6120 §11.1)");
+}
+
+static void
+internal_subset (void          *user_data,
+                 const xmlChar *name G_GNUC_UNUSED,
+                 const xmlChar *external_id G_GNUC_UNUSED,
+                 const xmlChar *system_id G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "document type declarations are not allowed (RFC 6120 §11.1)");
+}
+
+static void
+external_subset (void          *user_data,
+                 const xmlChar *name G_GNUC_UNUSED,
+                 const xmlChar *external_id G_GNUC_UNUSED,
+                 const xmlChar *system_id G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "external DTD subsets are not allowed (RFC 6120 §11.1)");
+}
+
+static xmlEntityPtr
+get_entity (void          *user_data,
+            const xmlChar *name)
+{
+  xmlEntityPtr predefined = xmlGetPredefinedEntity (name);
+
+  /* libxml2 resolves the predefined five itself before asking; returning
+   * them here too is harmless. Anything else is never looked up, let alone
+   * expanded, so entity expansion attacks have nothing to work with. */
+  if (predefined != NULL)
+    return predefined;
+
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "entity reference &%s; is not allowed (RFC 6120 §11.1)", (const char *) name);
+  return NULL;
+}
+
+static xmlEntityPtr
+get_parameter_entity (void          *user_data,
+                      const xmlChar *name G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "parameter entity references are not allowed (RFC 6120 §11.1)");
+  return NULL;
+}
+
+static void
+entity_decl (void          *user_data,
+             const xmlChar *name G_GNUC_UNUSED,
+             int            type G_GNUC_UNUSED,
+             const xmlChar *public_id G_GNUC_UNUSED,
+             const xmlChar *system_id G_GNUC_UNUSED,
+             xmlChar       *content G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "entity declarations are not allowed (RFC 6120 §11.1)");
+}
+
+static void
+reference (void          *user_data,
+           const xmlChar *name)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "entity reference &%s; is not allowed (RFC 6120 §11.1)", (const char *) name);
+}
+
+static xmlParserInputPtr
+resolve_entity (void          *user_data,
+                const xmlChar *public_id G_GNUC_UNUSED,
+                const xmlChar *system_id G_GNUC_UNUSED)
+{
+  violation (user_data, CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML,
+             "external entities are not allowed (RFC 6120 §11.1)");
+  return NULL;
+}
+
+/* Errors from libxml2 itself. They reach us through sax->serror, which
+ * libxml2 2.9 prefers for the parser, namespace and I/O domains; nothing is
+ * printed. Warnings (e.g. a relative namespace URI) are not violations. */
+static void
+#if LIBXML_VERSION >= 21200
+structured_error (void *user_data, const xmlError *error)
+#else
+structured_error (void *user_data, xmlErrorPtr error)
+#endif
+{
+  ConfabXmppParser *self = user_data;
+  ConfabXmppStreamError code = CONFAB_XMPP_STREAM_ERROR_NOT_WELL_FORMED;
+  g_autofree char *message = NULL;
+
+  if (self == NULL || error == NULL || error->level < XML_ERR_ERROR)
+    return;
+
+  switch (error->code)
+    {
+    case XML_ERR_UNKNOWN_ENCODING:
+    case XML_ERR_UNSUPPORTED_ENCODING:
+    case XML_ERR_INVALID_ENCODING:
+    case XML_ERR_ENCODING_NAME:
+      code = CONFAB_XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING;
+      break;
+
+    case XML_NS_ERR_UNDEFINED_NAMESPACE:
+      /* RFC 6120 §4.9.3.2: a prefix without a declaration. */
+      code = CONFAB_XMPP_STREAM_ERROR_BAD_NAMESPACE_PREFIX;
+      break;
+
+    case XML_ERR_ENTITY_LOOP:
+    case XML_ERR_ENTITY_PE_INTERNAL:
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY:
+    case XML_ERR_EXT_ENTITY_STANDALONE:
+    case XML_ERR_ENTITY_IS_EXTERNAL:
+    case XML_ERR_ENTITY_IS_PARAMETER:
+      code = CONFAB_XMPP_STREAM_ERROR_RESTRICTED_XML;
+      break;
+
+    default:
+      break;
+    }
+
+  message = g_strchomp (g_strdup (error->message != NULL ? error->message : "parse error"));
+  violation (self, code, "line %d: %s", error->line, message);
+}
+
+static const xmlSAXHandler sax_handler = {
+  .internalSubset = internal_subset,
+  .externalSubset = external_subset,
+  .getEntity = get_entity,
+  .getParameterEntity = get_parameter_entity,
+  .entityDecl = entity_decl,
+  .resolveEntity = resolve_entity,
+  .reference = reference,
+  .characters = characters,
+  /* Same function, so libxml2 never sets whitespace apart. */
+  .ignorableWhitespace = characters,
+  /* RFC 6120 §11.1 does not forbid CDATA sections: their content is text. */
+  .cdataBlock = characters,
+  .comment = comment,
+  .processingInstruction = processing_instruction,
+  .initialized = XML_SAX2_MAGIC,
+  .startElementNs = start_element_ns,
+  .endElementNs = end_element_ns,
+  .serror = structured_error,
+};
+
+/* Documents */
+
+static void
+document_clear (ConfabXmppParser *self)
+{
+  g_assert (!self->in_feed);
+
+  g_clear_pointer (&self->ctxt, xmlFreeParserCtxt);
+  g_clear_pointer (&self->stanza, confab_xmpp_node_unref);
+  g_clear_error (&self->error);
+  self->current = NULL;
+  self->depth = 0;
+  self->fed = 0;
+  self->mark = 0;
+  self->guard_start = 0;
+  self->guard_scanned = 0;
+  self->guard_equals = 0;
+  self->utf8_need = 0;
+  self->head_done = FALSE;
+  self->head_len = 0;
+  self->halted = FALSE;
+  self->reset_pending = FALSE;
+  /* The cache is keyed by pointers into the old context's dictionary. */
+  memset (self->names, 0, sizeof self->names);
+}
+
+static gboolean
+ensure_context (ConfabXmppParser *self)
+{
+  static gsize initialized = 0;
+
+  if (self->ctxt != NULL)
+    return TRUE;
+
+  if (g_once_init_enter (&initialized))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&initialized, 1);
+    }
+
+  self->ctxt = xmlCreatePushParserCtxt ((xmlSAXHandlerPtr) &sax_handler, self, NULL, 0, NULL);
+  if (self->ctxt == NULL)
+    {
+      violation (self, CONFAB_XMPP_STREAM_ERROR_RESOURCE_CONSTRAINT,
+                 "cannot create an XML parser");
+      return FALSE;
+    }
+
+  /* Not XML_PARSE_NOENT (would substitute entities), not
+   * XML_PARSE_DTDLOAD/DTDATTR/DTDVALID (would read a DTD), not
+   * XML_PARSE_HUGE (would lift libxml2's own limits). NONET in case anything
+   * ever tried to load; IGNORE_ENC so that an encoding declaration can never
+   * switch the decoder (we reject those before libxml2 sees them). */
+  xmlCtxtUseOptions (self->ctxt,
+                     XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
+                     XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  return TRUE;
+}
+
+/* RFC 6120 §11.6: UTF-8 only. Returns how many bytes of @data are valid
+ * (a sequence cut at the end is valid so far and finished next time); if
+ * that is less than @len, the sequence starting there is invalid. The
+ * ranges are those of Unicode Table 3-7, so overlong forms, surrogates and
+ * code points above U+10FFFF are all rejected. */
+static gsize
+check_utf8 (ConfabXmppParser *self,
+            const guchar     *data,
+            gsize             len)
+{
+  const guchar *p = data;
+  const guchar *end = data + len;
+  const guchar *sequence = data;
+  guint need = self->utf8_need;
+  guchar lo = self->utf8_lo;
+  guchar hi = self->utf8_hi;
+
+  while (p < end)
+    {
+      guchar c;
+
+      if (need == 0)
+        {
+          /* Nearly all XMPP traffic is ASCII: eight bytes at a time. */
+          while (end - p >= 8)
+            {
+              guint64 word;
+
+              memcpy (&word, p, sizeof word);
+              if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+                break;
+              p += 8;
+            }
+          if (p == end)
+            break;
+
+          c = *p;
+          if (c < 0x80)
+            {
+              p++;
+              continue;
+            }
+
+          sequence = p;
+          if (c < 0xC2)
+            goto invalid;
+          else if (c < 0xE0)
+            {
+              need = 1;
+              lo = 0x80;
+              hi = 0xBF;
+            }
+          else if (c < 0xF0)
+            {
+              need = 2;
+              lo = c == 0xE0 ? 0xA0 : 0x80;
+              hi = c == 0xED ? 0x9F : 0xBF;
+            }
+          else if (c < 0xF5)
+            {
+              need = 3;
+              lo = c == 0xF0 ? 0x90 : 0x80;
+              hi = c == 0xF4 ? 0x8F : 0xBF;
+            }
+          else
+            goto invalid;
+          p++;
+        }
+      else
+        {
+          c = *p;
+          if (c < lo || c > hi)
+            goto invalid;
+          lo = 0x80;
+          hi = 0xBF;
+          need--;
+          p++;
+        }
+    }
+
+  self->utf8_need = need;
+  self->utf8_lo = lo;
+  self->utf8_hi = hi;
+  return len;
+
+invalid:
+  /* Hand libxml2 nothing of the broken sequence. */
+  return sequence - data;
+}
+
+/* Counts '=' in the unparsed part of libxml2's buffer, once it is large: see
+ * GUARD_BYTES. Only a start tag (or a comment or PI, which fail anyway) can
+ * stay unparsed that long, because libxml2 parses text as it comes. */
+static void
+check_unparsed (ConfabXmppParser *self)
+{
+  xmlParserInputPtr input = self->ctxt->input;
+  guint64 start;
+  const xmlChar *p;
+  guint limit;
+
+  if (input == NULL || input->cur == NULL || input->end == NULL || input->end <= input->cur)
+    return;
+
+  start = position (self);
+  if (start != self->guard_start)
+    {
+      self->guard_start = start;
+      self->guard_scanned = start;
+      self->guard_equals = 0;
+    }
+  if ((gsize) (input->end - input->cur) <= GUARD_BYTES)
+    return;
+
+  p = input->cur + MIN (self->guard_scanned - start, (guint64) (input->end - input->cur));
+  while ((p = memchr (p, '=', input->end - p)) != NULL)
+    {
+      self->guard_equals++;
+      p++;
+    }
+  self->guard_scanned = start + (input->end - input->cur);
+
+  /* Attributes and namespace declarations, with room for '=' in values. */
+  limit = 4 * self->limits.max_attributes + 64;
+  if (self->guard_equals > limit)
+    violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
+               "a start tag of more than %d bytes has more than %u '=' signs",
+               GUARD_BYTES, limit);
+}
+
+static void
+push (ConfabXmppParser *self,
+      const char       *data,
+      gsize             len)
+{
+  while (len > 0 && self->error == NULL && !self->reset_pending)
+    {
+      gsize n = MIN (len, SLICE_BYTES);
+      gsize valid = check_utf8 (self, (const guchar *) data, n);
+
+      if (!ensure_context (self))
+        return;
+
+      if (valid > 0)
+        {
+          xmlParseChunk (self->ctxt, data, (int) valid, 0);
+          self->fed += valid;
+        }
+
+      if (self->error != NULL || self->reset_pending)
+        return;
+
+      if (valid < n)
+        {
+          /* RFC 6120 §4.9.3.22: unsupported-encoding covers a stream that
+           * "has otherwise improperly encoded the stream (e.g., by violating
+           * the rules of the UTF-8 encoding)"; §11.6 requires UTF-8. That is
+           * more specific than not-well-formed or bad-format (§4.9.3.1). */
+          violation (self, CONFAB_XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING,
+                     "invalid UTF-8 at byte %" G_GUINT64_FORMAT " of the stream",
+                     self->fed);
+          return;
+        }
+
+      /* The bytes since the last stanza (or the header, or the stream's
+       * start) are all part of one element: bound them as they arrive, not
+       * when the element ends. */
+      if (self->fed - self->mark > self->limits.max_stanza_bytes)
+        {
+          violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
+                     "more than %" G_GSIZE_FORMAT " bytes in one element",
+                     self->limits.max_stanza_bytes);
+          return;
+        }
+
+      check_unparsed (self);
+
+      data += n;
+      len -= n;
+    }
+}
+
+static gboolean
+is_xml_space (guchar c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+typedef enum {
+  HEAD_NEED_MORE,
+  HEAD_DONE,
+} HeadResult;
+
+/* Looks at the start of a document before libxml2 does, so that libxml2's
+ * encoding detection (XML 1.0 Appendix F) can never pick anything but
+ * UTF-8, and a declared encoding is answered with the right condition.
+ * Sets *@skip to the length of a UTF-8 byte order mark, which is allowed
+ * (XML 1.0 §4.3.3) and not passed on. */
+static HeadResult
+check_head (ConfabXmppParser *self,
+            gsize            *skip)
+{
+  static const guchar bom[] = { 0xEF, 0xBB, 0xBF };
+  static const char decl[] = "<?xml";
+  const guchar *h = self->head;
+  gsize n = self->head_len;
+  gsize off = 0;
+  const guchar *close;
+  const guchar *p;
+
+  *skip = 0;
+
+  if (memcmp (h, bom, MIN (n, sizeof bom)) == 0)
+    {
+      if (n < sizeof bom)
+        return HEAD_NEED_MORE;
+      off = sizeof bom;
+    }
+
+  /* UTF-16 and UTF-32 put a NUL byte in the first two of any document that
+   * starts with '<' or whitespace. */
+  for (gsize i = off; i < n && i < off + 4; i++)
+    if (h[i] == 0)
+      {
+        violation (self, CONFAB_XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING,
+                   "the stream is not UTF-8 (RFC 6120 §11.6)");
+        return HEAD_DONE;
+      }
+
+  for (gsize i = 0; i < strlen (decl); i++)
+    {
+      if (off + i >= n)
+        return HEAD_NEED_MORE;
+      if (h[off + i] != (guchar) decl[i])
+        goto done;
+    }
+  if (off + strlen (decl) >= n)
+    return HEAD_NEED_MORE;
+  if (!is_xml_space (h[off + strlen (decl)]))
+    goto done;   /* e.g. "<?xml-stylesheet": a PI, refused by libxml2's callback */
+
+  close = memmem (h + off, n - off, "?>", 2);
+  if (close == NULL)
+    {
+      if (n == HEAD_BYTES)
+        violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
+                   "the XML declaration is longer than %d bytes", HEAD_BYTES);
+      return n == HEAD_BYTES ? HEAD_DONE : HEAD_NEED_MORE;
+    }
+
+  /* XML 1.0 §4.3.3 EncodingDecl: S 'encoding' Eq ('"' EncName '"' | "'" EncName "'") */
+  p = memmem (h + off, close - (h + off), "encoding", 8);
+  if (p != NULL)
+    {
+      const guchar *value;
+      guchar quote;
+
+      p += 8;
+      while (p < close && is_xml_space (*p))
+        p++;
+      if (p < close && *p == '=')
+        p++;
+      while (p < close && is_xml_space (*p))
+        p++;
+      quote = p < close ? *p : 0;
+      if (quote == '\'' || quote == '"')
+        {
+          value = ++p;
+          while (p < close && *p != quote)
+            p++;
+          /* Names match case-insensitively (XML 1.0 §4.3.3). */
+          if (p - value != 5 || g_ascii_strncasecmp ((const char *) value, "UTF-8", 5) != 0)
+            {
+              violation (self, CONFAB_XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING,
+                         "encoding '%.*s' is not UTF-8 (RFC 6120 §11.6)",
+                         (int) MIN (p - value, 40), (const char *) value);
+              return HEAD_DONE;
+            }
+        }
+    }
+
+done:
+  *skip = off;
+  return HEAD_DONE;
+}
+
+/* Public API */
+
+ConfabXmppParser *
+confab_xmpp_parser_new (const ConfabXmppParserCallbacks *callbacks,
+                        gpointer                         user_data)
+{
+  ConfabXmppParser *self;
+
+  g_return_val_if_fail (callbacks != NULL, NULL);
+
+  self = g_new0 (ConfabXmppParser, 1);
+  self->callbacks = *callbacks;
+  self->user_data = user_data;
+  self->limits.max_depth = DEFAULT_MAX_DEPTH;
+  self->limits.max_attributes = DEFAULT_MAX_ATTRIBUTES;
+  self->limits.max_stanza_bytes = DEFAULT_MAX_STANZA_BYTES;
+  return self;
+}
+
+void
+confab_xmpp_parser_free (ConfabXmppParser *self)
+{
+  if (self == NULL)
+    return;
+
+  /* Freeing from a callback would free libxml2's context under it. */
+  g_return_if_fail (!self->in_feed);
+
+  document_clear (self);
+  g_free (self);
+}
+
+void
+confab_xmpp_parser_set_limits (ConfabXmppParser             *self,
+                               const ConfabXmppParserLimits *limits)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (limits != NULL);
+
+  self->limits.max_depth = limits->max_depth != 0 ? limits->max_depth : DEFAULT_MAX_DEPTH;
+  self->limits.max_attributes = limits->max_attributes != 0 ? limits->max_attributes
+                                                            : DEFAULT_MAX_ATTRIBUTES;
+  self->limits.max_stanza_bytes = limits->max_stanza_bytes != 0 ? limits->max_stanza_bytes
+                                                                : DEFAULT_MAX_STANZA_BYTES;
+}
+
+gboolean
+confab_xmpp_parser_feed (ConfabXmppParser  *self,
+                         const char        *data,
+                         gsize              len,
+                         GError           **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (!self->in_feed, FALSE);
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+
+  self->in_feed = TRUE;
+
+  while (len > 0 && self->error == NULL && !self->reset_pending)
+    {
+      if (!self->head_done)
+        {
+          gsize take = MIN (len, HEAD_BYTES - self->head_len);
+          gsize skip;
+
+          memcpy (self->head + self->head_len, data, take);
+          self->head_len += take;
+          data += take;
+          len -= take;
+
+          if (check_head (self, &skip) == HEAD_NEED_MORE)
+            continue;
+          self->head_done = TRUE;
+          if (self->error == NULL)
+            push (self, (const char *) self->head + skip, self->head_len - skip);
+          continue;
+        }
+
+      push (self, data, len);
+      break;
+    }
+
+  self->in_feed = FALSE;
+
+  if (self->reset_pending)
+    {
+      /* A callback reset the parser: the rest of this read belonged to the
+       * old stream (RFC 6120 §5.4.3.3, §6.4.6), so it is dropped, and the
+       * context is freed only now that libxml2 has returned. */
+      document_clear (self);
+      return TRUE;
+    }
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+confab_xmpp_parser_reset (ConfabXmppParser *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->in_feed)
+    {
+      halt (self);
+      self->reset_pending = TRUE;
+      return;
+    }
+
+  document_clear (self);
+}

@@ -78,8 +78,23 @@ ConfabSaslMechanism confab_xmpp_sasl_get_mechanism (ConfabXmppSasl    *sasl);
 void            confab_xmpp_sasl_set_max_iterations (ConfabXmppSasl   *sasl,
                                                      guint             max_iterations);
 
-/* The <auth/> payload (raw bytes; the stream base64-encodes them). */
+/* The <auth/> payload (raw bytes; the stream base64-encodes them).
+ * For SCRAM this is the client-first-message with the gs2 header
+ * ("p=<cb-name>,,", "y,," or "n,,", RFC 5802 §6) and a fresh nonce; for
+ * PLAIN "\0username\0password" (RFC 4616 §2).
+ *
+ * Returns NULL when no payload can be made: the username or password is not
+ * valid after SASLprep (control characters, empty), the channel-binding
+ * data for a -PLUS mechanism is missing, or the system has no randomness.
+ * The reason is kept: confab_xmpp_sasl_initial_response_full() returns it,
+ * and respond() and verify_success() fail with it afterwards, so the
+ * attempt cannot succeed by accident. */
 GBytes         *confab_xmpp_sasl_initial_response (ConfabXmppSasl    *sasl);
+/* The same, with the reason for a NULL return
+ * (CONFAB_XMPP_ERROR_AUTH_PARAMETERS). Calling either twice returns the
+ * same payload. */
+GBytes         *confab_xmpp_sasl_initial_response_full (ConfabXmppSasl *sasl,
+                                                        GError        **error);
 /* Answers a server challenge. May take a while (PBKDF2), so the stream calls
  * it from a worker thread; checks @cancellable between rounds. Errors:
  * CONFAB_XMPP_ERROR_AUTH_PARAMETERS (hostile or malformed challenge),
@@ -89,10 +104,28 @@ GBytes         *confab_xmpp_sasl_respond          (ConfabXmppSasl    *sasl,
                                                    GCancellable      *cancellable,
                                                    GError           **error);
 /* Checks the <success/> payload: for SCRAM the server signature must match
- * (RFC 5802 §5.1 "v="), else CONFAB_XMPP_ERROR_AUTH_SERVER. */
+ * (RFC 5802 §5.1 "v="), else CONFAB_XMPP_ERROR_AUTH_SERVER.
+ *
+ * RFC 6120 §6.4.6 lets the server carry the server-final-message either
+ * in <success/> or (like servers that predate that rule) as one more
+ * <challenge/> followed by an empty <success/>. Both work:
+ *  - respond() given the server-final-message as a challenge verifies it
+ *    and returns an empty response (the stream sends "="); a server-error
+ *    "e=..." there fails with CONFAB_XMPP_ERROR_AUTH_SERVER;
+ *  - verify_success() with empty data then passes only if that signature
+ *    was already verified. With empty data and no verified signature it
+ *    fails: the server never proved that it knows the password.
+ * For PLAIN any <success/> is accepted (there is nothing to check). */
 gboolean        confab_xmpp_sasl_verify_success   (ConfabXmppSasl    *sasl,
                                                    GBytes            *additional_data,
                                                    GError           **error);
+
+/* Tests only: use @nonce (printable ASCII without ',') as the SCRAM client
+ * nonce instead of a random one, to replay the RFC 5802 §5 and RFC 7677 §3
+ * examples. Call before initial_response(). Never use outside tests: a
+ * predictable nonce lets an attacker replay an exchange. */
+void            confab_xmpp_sasl_set_client_nonce_for_testing (ConfabXmppSasl *sasl,
+                                                               const char     *nonce);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConfabXmppSasl, confab_xmpp_sasl_free)
 

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* confab-application.c: the Confab application object.
+ *
+ * Copyright 2026 The Confab developers
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "confab-application.h"
+#include "confab-background.h"
+#include "confab-preferences-window.h"
+#include "confab-window.h"
+
+struct _ConfabApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  GCancellable   *cancellable;
+
+  /* TRUE while we hold the application because run-in-background is on, so
+   * that closing the last window does not quit. */
+  guint           held : 1;
+  /* TRUE while we turn run-in-background off ourselves after a refusal. */
+  guint           reverting : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ConfabApplication, confab_application, ADW_TYPE_APPLICATION)
+
+static void
+confab_application_show_toast (ConfabApplication *self,
+                               const char        *title)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AdwToast *toast;
+
+  if (window == NULL)
+    {
+      g_debug ("No window to show “%s” in", title);
+      return;
+    }
+
+  toast = adw_toast_new (title);
+
+  if (ADW_IS_PREFERENCES_WINDOW (window))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), toast);
+  else if (CONFAB_IS_WINDOW (window))
+    confab_window_add_toast (CONFAB_WINDOW (window), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+confab_application_sync_hold (ConfabApplication *self)
+{
+  gboolean background = g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (background && !self->held)
+    g_application_hold (G_APPLICATION (self));
+  else if (!background && self->held)
+    g_application_release (G_APPLICATION (self));
+
+  self->held = !!background;
+}
+
+static void
+background_requested_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(ConfabApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+  gboolean autostart = FALSE;
+
+  if (confab_background_request_finish (result, &autostart, &error))
+    {
+      g_debug ("Background portal: background allowed, autostart %s",
+               autostart ? "on" : "off");
+      if (wanted && !autostart)
+        confab_application_show_toast (self, _("Confab may run in the background but will not start at login"));
+      return;
+    }
+
+  g_debug ("Background portal request failed: %s", error->message);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    {
+      /* The user said no: the setting must not claim otherwise. */
+      if (wanted)
+        {
+          self->reverting = TRUE;
+          g_settings_set_boolean (self->settings, "run-in-background", FALSE);
+          self->reverting = FALSE;
+          confab_application_sync_hold (self);
+        }
+      confab_application_show_toast (self, _("Confab is not allowed to run in the background"));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      /* Outside a sandbox with no portal: keep the setting, which still keeps
+       * Confab running when its window is closed. */
+      if (wanted)
+        confab_application_show_toast (self, _("Starting at login is not available on this system"));
+    }
+  else
+    {
+      confab_application_show_toast (self, _("Could not change the background setting"));
+    }
+}
+
+static void
+on_run_in_background_changed_cb (ConfabApplication *self,
+                                 const char        *key,
+                                 GSettings         *settings)
+{
+  gboolean background;
+
+  g_assert (CONFAB_IS_APPLICATION (self));
+
+  if (self->reverting)
+    return;
+
+  confab_application_sync_hold (self);
+
+  background = g_settings_get_boolean (settings, "run-in-background");
+  confab_background_request_async (g_application_get_dbus_connection (G_APPLICATION (self)),
+                                   NULL,
+                                   background,
+                                   _("Confab keeps your accounts connected to receive messages while its window is closed."),
+                                   self->cancellable,
+                                   background_requested_cb,
+                                   g_object_ref (self));
+}
+
+static void
+quit_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  const char *developers[] = { "The Confab developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", _("Confab"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Confab developers"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://confab.im/",
+                        "issue-url", "https://confab.im/issues",
+                        "copyright", "© 2026 The Confab developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: Replace "translator-credits" with your name(s) and
+                         * e-mail address(es), one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+help_shown_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ConfabApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error))
+    {
+      g_debug ("Could not open help: %s", error->message);
+      confab_application_show_toast (self, _("Could not open the help"));
+    }
+}
+
+static void
+help_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_show_uri_full (window, "help:confab", GDK_CURRENT_TIME, NULL,
+                     help_shown_cb, g_object_ref (self));
+}
+
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  ConfabPreferencesWindow *preferences;
+
+  preferences = confab_preferences_window_new (parent, self->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action_cb },
+  { "about", about_action_cb },
+  { "help", help_action_cb },
+  { "preferences", preferences_action_cb },
+};
+
+static void
+confab_application_startup (GApplication *application)
+{
+  ConfabApplication *self = CONFAB_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_accels[] = { "F1", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (confab_application_parent_class)->startup (application);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings,
+                           "changed::run-in-background",
+                           G_CALLBACK (on_run_in_background_changed_cb),
+                           self,
+                           G_CONNECT_SWAPPED);
+  confab_application_sync_hold (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", close_accels);
+}
+
+static void
+confab_application_shutdown (GApplication *application)
+{
+  ConfabApplication *self = CONFAB_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (confab_application_parent_class)->shutdown (application);
+}
+
+static void
+confab_application_activate (GApplication *application)
+{
+  ConfabApplication *self = CONFAB_APPLICATION (application);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window == NULL)
+    window = GTK_WINDOW (confab_window_new (self));
+
+  gtk_window_present (window);
+}
+
+static void
+confab_application_open (GApplication  *application,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  /* xmpp: URIs (RFC 5122) will open a conversation; for now they bring up the
+   * main window. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_debug ("Asked to open %s", uri);
+    }
+
+  g_application_activate (application);
+}
+
+static void
+confab_application_dispose (GObject *object)
+{
+  ConfabApplication *self = CONFAB_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (confab_application_parent_class)->dispose (object);
+}
+
+static void
+confab_application_class_init (ConfabApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = confab_application_dispose;
+
+  app_class->startup = confab_application_startup;
+  app_class->shutdown = confab_application_shutdown;
+  app_class->activate = confab_application_activate;
+  app_class->open = confab_application_open;
+}
+
+static void
+confab_application_init (ConfabApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * confab_application_new:
+ *
+ * Returns: (transfer full): the application
+ */
+ConfabApplication *
+confab_application_new (void)
+{
+  return g_object_new (CONFAB_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/im/confab/Confab",
+                       NULL);
+}
+
+/**
+ * confab_application_get_settings:
+ * @self: a #ConfabApplication
+ *
+ * Returns: (transfer none): the application's #GSettings, once started up
+ */
+GSettings *
+confab_application_get_settings (ConfabApplication *self)
+{
+  g_return_val_if_fail (CONFAB_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
