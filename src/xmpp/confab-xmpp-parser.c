@@ -174,6 +174,7 @@ build_node (ConfabXmppParser  *self,
   gsize stack_lens[DEFAULT_MAX_ATTRIBUTES];
   g_autofree const char **heap_strings = NULL;
   g_autofree gsize *heap_lens = NULL;
+  g_autoptr(GPtrArray) decoded_values = NULL;
   guint n = nb_attributes > 0 ? (guint) nb_attributes : 0;
   const char **names = stack_strings;
   gsize *lens = stack_lens;
@@ -215,6 +216,31 @@ build_node (ConfabXmppParser  *self,
         }
       values[i] = (const char *) attr[3];
       lens[i] = attr[4] - attr[3];
+
+      if (G_UNLIKELY (memchr (values[i], '&', lens[i]) != NULL))
+        {
+          /* Without XML_PARSE_NOENT, libxml2 2.9 hands over a '&' that
+           * came from &amp;, &#38; or &#x26; as the five bytes "&#38;", for
+           * its tree builder to decode later. No other '&' can reach us
+           * (a literal one is not well-formed and any other entity is
+           * refused), so each "&#38;" is exactly one '&'. */
+          char *decoded;
+          gsize n_decoded = 0;
+
+          if (decoded_values == NULL)
+            decoded_values = g_ptr_array_new_with_free_func (g_free);
+          decoded = g_malloc (lens[i]);
+          g_ptr_array_add (decoded_values, decoded);
+
+          for (gsize j = 0; j < lens[i]; j++)
+            {
+              decoded[n_decoded++] = values[i][j];
+              if (values[i][j] == '&' && j + 4 < lens[i] && memcmp (values[i] + j + 1, "#38;", 4) == 0)
+                j += 4;
+            }
+          values[i] = decoded;
+          lens[i] = n_decoded;
+        }
     }
 
   return _confab_xmpp_node_new_sized (intern (self, localname), intern (self, uri),
@@ -331,7 +357,7 @@ end_element_ns (void          *user_data,
   stanza = g_steal_pointer (&self->stanza);
   self->current = NULL;
 
-  end = position (self);
+  end = MAX (position (self), self->mark);
   if (G_UNLIKELY (end - self->mark > self->limits.max_stanza_bytes))
     {
       violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
@@ -360,12 +386,21 @@ characters (void          *user_data,
 
   if (self->current != NULL)
     confab_xmpp_node_append_text (self->current, (const char *) ch, len);
-  else
+  else if (self->depth == 1)
     {
       /* Between stanzas: whitespace keepalives (RFC 6120 §4.6.1). Other
        * text there has no meaning in XMPP; it is dropped, never buffered,
-       * and does not count towards the next stanza. */
-      self->mark = MAX (self->mark, position (self));
+       * and does not count towards the next stanza. When @ch points into
+       * libxml2's input, the text ends at @ch + @len; otherwise libxml2
+       * copied it and its input position is already past it. */
+      xmlParserInputPtr input = self->ctxt->input;
+      guint64 end;
+
+      if (input != NULL && ch >= input->base && ch + len <= input->end)
+        end = position (self) + (ch + len - input->cur);
+      else
+        end = position (self);
+      self->mark = CLAMP (end, self->mark, self->fed);
     }
 }
 
@@ -739,8 +774,9 @@ push (ConfabXmppParser *self,
 
       if (valid > 0)
         {
-          xmlParseChunk (self->ctxt, data, (int) valid, 0);
+          /* Counted first: callbacks clamp positions to it. */
           self->fed += valid;
+          xmlParseChunk (self->ctxt, data, (int) valid, 0);
         }
 
       if (self->error != NULL || self->reset_pending)
@@ -761,7 +797,7 @@ push (ConfabXmppParser *self,
       /* The bytes since the last stanza (or the header, or the stream's
        * start) are all part of one element: bound them as they arrive, not
        * when the element ends. */
-      if (self->fed - self->mark > self->limits.max_stanza_bytes)
+      if (self->fed > self->mark + self->limits.max_stanza_bytes)
         {
           violation (self, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION,
                      "more than %" G_GSIZE_FORMAT " bytes in one element",

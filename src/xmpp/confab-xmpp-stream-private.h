@@ -85,6 +85,13 @@ struct _ConfabXmppStream {
   gboolean              ping_in_flight;
   GTask                *close_task;
   guint                 close_timeout_id;
+  GPtrArray            *modules;          /* ConfabXmppModule */
+  GPtrArray            *disco_features;   /* sorted, NULL-terminated */
+
+  /* Inbound stanzas (XEP-0198 §4 counts message, presence and iq). */
+  guint64               inbound_count;    /* stanzas received this session */
+  guint64               dispatching_seq;  /* of the stanza being emitted, or 0 */
+  GArray               *held;             /* sequence numbers not yet handled, ascending */
 };
 
 /* confab-xmpp-stream.c */
@@ -113,6 +120,10 @@ void     _confab_xmpp_stream_pin             (ConfabXmppStream *self,
                                               const char       *fingerprint);
 /* Called by the negotiation once the resource is bound. */
 void     _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self);
+
+/* The number of inbound stanzas durably handled: every one up to the
+ * first that is still held. */
+guint64  _confab_xmpp_stream_get_handled_count (ConfabXmppStream *self);
 
 /* confab-xmpp-stream-tls.c */
 void     _confab_xmpp_stream_start_tls      (ConfabXmppStream *self);

@@ -5,6 +5,7 @@
 
 #include "confab-xmpp-connector.h"
 #include "confab-xmpp-error.h"
+#include "confab-xmpp-module.h"
 
 #define READ_BUFFER_SIZE         (32 * 1024)
 #define DEFAULT_CONNECT_TIMEOUT  30
@@ -35,6 +36,7 @@ enum {
 
 enum {
   STANZA_RECEIVED,
+  SESSION_STARTED,
   ACCEPT_CERTIFICATE,
   CLOSED,
   N_SIGNALS
@@ -60,6 +62,13 @@ confab_xmpp_stream_dispose (GObject *object)
   ConfabXmppStream *self = CONFAB_XMPP_STREAM (object);
 
   teardown (self);
+  if (self->modules != NULL)
+    {
+      g_autoptr(GPtrArray) modules = g_steal_pointer (&self->modules);
+
+      for (guint i = 0; i < modules->len; i++)
+        confab_xmpp_module_detach (g_ptr_array_index (modules, i), self);
+    }
   G_OBJECT_CLASS (confab_xmpp_stream_parent_class)->dispose (object);
 }
 
@@ -81,6 +90,8 @@ confab_xmpp_stream_finalize (GObject *object)
   g_string_free (self->write_pending, TRUE);
   confab_xmpp_iq_tracker_free (self->iq_tracker);
   g_hash_table_unref (self->iq_handlers);
+  g_ptr_array_unref (self->disco_features);
+  g_array_unref (self->held);
   G_OBJECT_CLASS (confab_xmpp_stream_parent_class)->finalize (object);
 }
 
@@ -181,6 +192,16 @@ confab_xmpp_stream_class_init (ConfabXmppStreamClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   CONFAB_TYPE_XMPP_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
   /**
+   * ConfabXmppStream::session-started:
+   * @resumed: %TRUE when an earlier session was resumed (XEP-0198), so
+   *   roster, presence and subscriptions are still in place
+   *
+   * Emitted when the stream is bound and ready for stanzas.
+   */
+  signals[SESSION_STARTED] =
+    g_signal_new ("session-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  /**
    * ConfabXmppStream::accept-certificate:
    * @certificate: the server's certificate
    * @errors: why verification failed
@@ -227,6 +248,11 @@ confab_xmpp_stream_init (ConfabXmppStream *self)
   self->keepalive_idle = DEFAULT_KEEPALIVE_IDLE;
   self->keepalive_timeout = DEFAULT_KEEPALIVE_WAIT;
   self->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+  self->modules = g_ptr_array_new_with_free_func (g_object_unref);
+  self->disco_features = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->disco_features, NULL);
+  self->held = g_array_new (FALSE, FALSE, sizeof (guint64));
+  confab_xmpp_stream_add_disco_feature (self, CONFAB_XMPP_NS_PING);
   confab_xmpp_stream_add_iq_handler (self, "ping", CONFAB_XMPP_NS_PING, handle_ping, NULL);
 }
 
@@ -632,9 +658,36 @@ handle_iq_request (ConfabXmppStream *self,
   confab_xmpp_stream_send (self, reply);
 }
 
+static gboolean
+is_counted_stanza (ConfabXmppNode *element)
+{
+  const char *name = confab_xmpp_node_get_name (element);
+
+  return g_strcmp0 (confab_xmpp_node_get_ns (element), CONFAB_XMPP_NS_CLIENT) == 0
+         && (g_str_equal (name, "message") || g_str_equal (name, "presence")
+             || g_str_equal (name, "iq"));
+}
+
+static void dispatch_stanza_counted (ConfabXmppStream *self, ConfabXmppNode *stanza);
+
 static void
 dispatch_stanza (ConfabXmppStream *self,
                  ConfabXmppNode   *stanza)
+{
+  if (!is_counted_stanza (stanza) || self->state != CONFAB_XMPP_STREAM_STATE_BOUND)
+    {
+      dispatch_stanza_counted (self, stanza);
+      return;
+    }
+  /* XEP-0198 §4: every inbound stanza counts, even one we then drop. */
+  self->dispatching_seq = ++self->inbound_count;
+  dispatch_stanza_counted (self, stanza);
+  self->dispatching_seq = 0;
+}
+
+static void
+dispatch_stanza_counted (ConfabXmppStream *self,
+                         ConfabXmppNode   *stanza)
 {
   const char *from = confab_xmpp_node_get_attr (stanza, "from");
 
@@ -1072,9 +1125,12 @@ _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self)
     g_cancellable_disconnect (g_task_get_cancellable (task), self->connect_cancel_handler);
   self->connect_cancel_handler = 0;
   self->step = NEGOTIATION_DONE;
+  self->inbound_count = 0;
+  g_array_set_size (self->held, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_JID]);
   _confab_xmpp_stream_set_state (self, CONFAB_XMPP_STREAM_STATE_BOUND);
   schedule_keepalive (self, self->keepalive_idle);
+  g_signal_emit (self, signals[SESSION_STARTED], 0, FALSE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1314,4 +1370,111 @@ confab_xmpp_certificate_fingerprint (GTlsCertificate *certificate)
   if (der == NULL)
     return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+}
+
+/* ---- Modules, features, acknowledgement ----------------------------------- */
+
+void
+confab_xmpp_stream_add_module (ConfabXmppStream *self,
+                               ConfabXmppModule *module)
+{
+  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
+  g_return_if_fail (CONFAB_IS_XMPP_MODULE (module));
+
+  g_ptr_array_add (self->modules, g_object_ref (module));
+  confab_xmpp_module_attach (module, self);
+}
+
+ConfabXmppModule *
+confab_xmpp_stream_get_module (ConfabXmppStream *self,
+                               GType             module_type)
+{
+  g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), NULL);
+
+  for (guint i = 0; self->modules != NULL && i < self->modules->len; i++)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (g_ptr_array_index (self->modules, i), module_type))
+      return g_ptr_array_index (self->modules, i);
+  return NULL;
+}
+
+static int
+compare_features (gconstpointer a,
+                  gconstpointer b)
+{
+  const char *x = *(const char * const *) a;
+  const char *y = *(const char * const *) b;
+
+  /* The NULL terminator sorts last. */
+  if (x == NULL || y == NULL)
+    return (x == NULL) - (y == NULL);
+  return strcmp (x, y);
+}
+
+void
+confab_xmpp_stream_add_disco_feature (ConfabXmppStream *self,
+                                      const char       *feature)
+{
+  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
+  g_return_if_fail (feature != NULL);
+
+  if (g_strv_contains ((const char * const *) self->disco_features->pdata, feature))
+    return;
+  g_ptr_array_insert (self->disco_features, self->disco_features->len - 1, g_strdup (feature));
+  g_ptr_array_sort (self->disco_features, compare_features);
+}
+
+void
+confab_xmpp_stream_remove_disco_feature (ConfabXmppStream *self,
+                                         const char       *feature)
+{
+  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
+
+  for (guint i = 0; i + 1 < self->disco_features->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->disco_features, i), feature))
+      {
+        g_ptr_array_remove_index (self->disco_features, i);
+        return;
+      }
+}
+
+const char * const *
+confab_xmpp_stream_get_disco_features (ConfabXmppStream *self)
+{
+  g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), NULL);
+  return (const char * const *) self->disco_features->pdata;
+}
+
+guint64
+confab_xmpp_stream_hold_stanza (ConfabXmppStream *self)
+{
+  g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), 0);
+  g_return_val_if_fail (self->dispatching_seq != 0, 0);
+
+  /* Sequence numbers only grow, so appending keeps the array sorted. */
+  if (self->held->len == 0
+      || g_array_index (self->held, guint64, self->held->len - 1) != self->dispatching_seq)
+    g_array_append_val (self->held, self->dispatching_seq);
+  return self->dispatching_seq;
+}
+
+void
+confab_xmpp_stream_release_stanza (ConfabXmppStream *self,
+                                   guint64           token)
+{
+  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
+
+  for (guint i = 0; i < self->held->len; i++)
+    if (g_array_index (self->held, guint64, i) == token)
+      {
+        g_array_remove_index (self->held, i);
+        return;
+      }
+}
+
+guint64
+_confab_xmpp_stream_get_handled_count (ConfabXmppStream *self)
+{
+  if (self->held->len > 0)
+    return g_array_index (self->held, guint64, 0) - 1;
+  return self->inbound_count;
 }

@@ -125,6 +125,31 @@ void         confab_xmpp_stream_remove_iq_handler     (ConfabXmppStream    *self
                                                        const char          *name,
                                                        const char          *ns);
 
+/* Modules (see confab-xmpp-module.h). The stream keeps a reference and
+ * attaches the module now; confab_xmpp_stream_get_module() finds it by type. */
+typedef struct _ConfabXmppModule ConfabXmppModule;
+void              confab_xmpp_stream_add_module     (ConfabXmppStream *self,
+                                                     ConfabXmppModule *module);
+ConfabXmppModule *confab_xmpp_stream_get_module     (ConfabXmppStream *self,
+                                                     GType             module_type);
+
+/* Service discovery features we support (XEP-0030 §3.1), registered by the
+ * modules; sorted and without duplicates. */
+void         confab_xmpp_stream_add_disco_feature     (ConfabXmppStream *self,
+                                                       const char       *feature);
+void         confab_xmpp_stream_remove_disco_feature  (ConfabXmppStream *self,
+                                                       const char       *feature);
+const char * const *confab_xmpp_stream_get_disco_features (ConfabXmppStream *self);
+
+/* Stored before acknowledged (ARCHITECTURE.md): a handler of
+ * ::stanza-received that stores the stanza asynchronously calls
+ * hold_stanza() during the emission and release_stanza() with the returned
+ * token once the stanza is durably handled. Stream management (XEP-0198)
+ * acknowledges inbound stanzas only up to the first one still held. */
+guint64      confab_xmpp_stream_hold_stanza           (ConfabXmppStream *self);
+void         confab_xmpp_stream_release_stanza        (ConfabXmppStream *self,
+                                                       guint64           token);
+
 /* Closes the session cleanly (RFC 6120 §4.4): sends </stream:stream> and
  * waits briefly for the server's. */
 void         confab_xmpp_stream_close_async           (ConfabXmppStream    *self,
