@@ -109,6 +109,15 @@ connect_data_free (ConnectData *data)
 
 static void try_next_target (GTask *task);
 
+/* Cancels @target when the cancellable it is connected to fires. */
+static void
+forward_cancel_cb (GCancellable *source,
+                   GCancellable *target)
+{
+  g_cancellable_cancel (target);
+}
+
+
 static GError *
 summarize_failure (ConnectData *data)
 {
@@ -205,7 +214,7 @@ try_next_target (GTask *task)
   if (g_task_get_cancellable (task) != NULL)
     data->attempt_cancel_handler =
       g_cancellable_connect (g_task_get_cancellable (task),
-                             G_CALLBACK (g_cancellable_cancel),
+                             G_CALLBACK (forward_cancel_cb),
                              g_object_ref (data->attempt_cancellable), g_object_unref);
   data->attempt_timeout_id = g_timeout_add_seconds (data->attempt_timeout, attempt_timeout_cb, data);
   g_socket_client_connect_to_host_async (data->client, target->host, target->port,

@@ -77,7 +77,8 @@ confab_xmpp_node_new (const char *name,
   node = g_new0 (ConfabXmppNode, 1);
   g_atomic_ref_count_init (&node->ref_count);
   node->name = g_intern_string (name);
-  node->ns = ns != NULL ? g_intern_string (ns) : NULL;
+  /* An empty namespace name is no namespace (Namespaces in XML §6.2). */
+  node->ns = ns != NULL && ns[0] != '\0' ? g_intern_string (ns) : NULL;
   node->inline_end = (const char *) (node + 1);
   return node;
 }
@@ -148,7 +149,12 @@ node_free (ConfabXmppNode *node)
 
       child->parent = NULL;
       child->next = NULL;
-      confab_xmpp_node_unref (child);
+      /* Usually the tree holds the only reference: then no one else can
+       * race us, and the atomic decrement can be skipped. */
+      if (g_atomic_ref_count_compare (&child->ref_count, 1))
+        node_free (child);
+      else
+        confab_xmpp_node_unref (child);
       child = next;
     }
 
@@ -271,6 +277,9 @@ confab_xmpp_node_set_attr_ns (ConfabXmppNode *node,
 
   g_return_if_fail (node != NULL);
   g_return_if_fail (name != NULL);
+
+  if (ns != NULL && ns[0] == '\0')
+    ns = NULL;
 
   /* The XML namespace is predeclared with the prefix "xml" (Namespaces in
    * XML §3); we keep its attributes under their qualified name. */
@@ -562,8 +571,13 @@ append_escaped (GString    *out,
         {
           gunichar ch = g_utf8_get_char_validated ((const char *) p, end - p);
 
-          if (ch == (gunichar) -1 || ch == (gunichar) -2 || ch == 0xFFFE || ch == 0xFFFF)
+          if (ch == (gunichar) -1 || ch == (gunichar) -2)
             replacement = "\xEF\xBF\xBD";
+          else if (ch == 0xFFFE || ch == 0xFFFF)
+            {
+              replacement = "\xEF\xBF\xBD";
+              skip = g_utf8_skip[c];
+            }
           else
             {
               p += g_utf8_skip[c];

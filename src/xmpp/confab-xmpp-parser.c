@@ -45,7 +45,8 @@
  * signs ourselves and stop well before that cost matters. */
 #define GUARD_BYTES               (16 * 1024)
 
-#define NAME_CACHE_SIZE           256
+#define NAME_CACHE_BITS           10
+#define NAME_CACHE_SIZE           (1 << NAME_CACHE_BITS)
 
 #define XMLNS_XML ((const xmlChar *) "http://www.w3.org/XML/1998/namespace")
 
@@ -83,6 +84,7 @@ struct _ConfabXmppParser {
   guint                      reset_pending : 1;
 
   NameCacheEntry             names[NAME_CACHE_SIZE];
+  NameCacheEntry             xml_names[NAME_CACHE_SIZE];
 };
 
 static void violation (ConfabXmppParser      *self,
@@ -136,27 +138,60 @@ position (ConfabXmppParser *self)
 }
 
 /* Names from libxml2 live in its per-context dictionary, so the same name is
- * the same pointer: remember its GLib-interned twin by that pointer. The
- * strcmp() keeps this correct even for a pointer that is not from the
- * dictionary. */
+ * the same pointer for the context's lifetime: remember its GLib-interned
+ * twin by that pointer. Only pointers the dictionary owns are cached, so a
+ * hit needs no string comparison. */
 static const char *
+intern_slow (ConfabXmppParser *self,
+             NameCacheEntry   *entry,
+             const xmlChar    *name,
+             const char       *value)
+{
+  if (xmlDictOwns (self->ctxt->dict, name) == 1)
+    {
+      entry->key = name;
+      entry->value = value;
+    }
+  return value;
+}
+
+static inline NameCacheEntry *
+cache_entry (NameCacheEntry *table,
+             const xmlChar  *name)
+{
+  guint64 hash = (guint64) (guintptr) name * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+
+  return &table[hash >> (64 - NAME_CACHE_BITS)];
+}
+
+static inline const char *
 intern (ConfabXmppParser *self,
         const xmlChar    *name)
 {
   NameCacheEntry *entry;
-  guintptr hash;
 
   if (name == NULL)
     return NULL;
 
-  hash = (guintptr) name;
-  entry = &self->names[((hash >> 3) ^ (hash >> 12)) & (NAME_CACHE_SIZE - 1)];
-  if (entry->key != name || strcmp (entry->value, (const char *) name) != 0)
-    {
-      entry->key = name;
-      entry->value = g_intern_string ((const char *) name);
-    }
-  return entry->value;
+  entry = cache_entry (self->names, name);
+  if (G_LIKELY (entry->key == name))
+    return entry->value;
+  return intern_slow (self, entry, name, g_intern_string ((const char *) name));
+}
+
+/* "lang" in the XML namespace becomes "xml:lang": the "xml" prefix is fixed
+ * (Namespaces in XML §3), so such attributes keep their qualified name. */
+static const char *
+intern_xml (ConfabXmppParser *self,
+            const xmlChar    *name)
+{
+  NameCacheEntry *entry = cache_entry (self->xml_names, name);
+  g_autofree char *qualified = NULL;
+
+  if (G_LIKELY (entry->key == name))
+    return entry->value;
+  qualified = g_strconcat ("xml:", (const char *) name, NULL);
+  return intern_slow (self, entry, name, g_intern_string (qualified));
 }
 
 /* SAX2 callbacks */
@@ -202,11 +237,7 @@ build_node (ConfabXmppParser  *self,
         }
       else if (xmlStrEqual (attr[2], XMLNS_XML))
         {
-          /* xml:lang and friends: the "xml" prefix is fixed (Namespaces in
-           * XML §3), so they keep their qualified name. */
-          g_autofree char *qualified = g_strconcat ("xml:", (const char *) attr[0], NULL);
-
-          names[i] = g_intern_string (qualified);
+          names[i] = intern_xml (self, attr[0]);
           ns[i] = NULL;
         }
       else
@@ -594,6 +625,7 @@ document_clear (ConfabXmppParser *self)
   self->reset_pending = FALSE;
   /* The cache is keyed by pointers into the old context's dictionary. */
   memset (self->names, 0, sizeof self->names);
+  memset (self->xml_names, 0, sizeof self->xml_names);
 }
 
 static gboolean
@@ -652,7 +684,16 @@ check_utf8 (ConfabXmppParser *self,
 
       if (need == 0)
         {
-          /* Nearly all XMPP traffic is ASCII: eight bytes at a time. */
+          /* Nearly all XMPP traffic is ASCII: 32 bytes at a time. */
+          while (end - p >= 32)
+            {
+              guint64 w[4];
+
+              memcpy (w, p, sizeof w);
+              if ((w[0] | w[1] | w[2] | w[3]) & G_GUINT64_CONSTANT (0x8080808080808080))
+                break;
+              p += 32;
+            }
           while (end - p >= 8)
             {
               guint64 word;
@@ -812,6 +853,19 @@ push (ConfabXmppParser *self,
     }
 }
 
+/* memmem() is a GNU extension; the head is at most HEAD_BYTES long. */
+static const guchar *
+find_bytes (const guchar *haystack,
+            gsize         len,
+            const char   *needle,
+            gsize         needle_len)
+{
+  for (gsize i = 0; i + needle_len <= len; i++)
+    if (memcmp (haystack + i, needle, needle_len) == 0)
+      return haystack + i;
+  return NULL;
+}
+
 static gboolean
 is_xml_space (guchar c)
 {
@@ -871,7 +925,7 @@ check_head (ConfabXmppParser *self,
   if (!is_xml_space (h[off + strlen (decl)]))
     goto done;   /* e.g. "<?xml-stylesheet": a PI, refused by libxml2's callback */
 
-  close = memmem (h + off, n - off, "?>", 2);
+  close = find_bytes (h + off, n - off, "?>", 2);
   if (close == NULL)
     {
       if (n == HEAD_BYTES)
@@ -881,7 +935,7 @@ check_head (ConfabXmppParser *self,
     }
 
   /* XML 1.0 §4.3.3 EncodingDecl: S 'encoding' Eq ('"' EncName '"' | "'" EncName "'") */
-  p = memmem (h + off, close - (h + off), "encoding", 8);
+  p = find_bytes (h + off, close - (h + off), "encoding", 8);
   if (p != NULL)
     {
       const guchar *value;

@@ -106,7 +106,9 @@ _confab_xmpp_stream_start_tls (ConfabXmppStream *self)
   g_autoptr(GError) error = NULL;
   GIOStream *tls;
 
-  /* The bytes queued before <proceed/> completed must go out first. */
+  /* From here on nothing more is read in the clear. */
+  self->pause_reading = TRUE;
+  /* Our <starttls/> may still be on its way out; it must be sent first. */
   if (self->writing)
     {
       self->tls_after_write = TRUE;
@@ -115,7 +117,6 @@ _confab_xmpp_stream_start_tls (ConfabXmppStream *self)
 
   _confab_xmpp_stream_set_state (self, CONFAB_XMPP_STREAM_STATE_SECURING);
   self->step = NEGOTIATION_TLS;
-  self->pause_reading = TRUE;
 
   /* RFC 6120 §13.7.2.1 and RFC 6125: verify against the XMPP domain, never
    * the host we happened to connect to (SRV target or manual override). */

@@ -760,11 +760,16 @@ static void
 finish_close (ConfabXmppStream *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->close_task);
+  g_autoptr(GError) closed = g_error_new (CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CLOSED,
+                                          "The session was closed");
 
+  g_object_ref (self);
   teardown (self);
+  confab_xmpp_iq_tracker_fail_all (self->iq_tracker, closed);
   g_signal_emit (self, signals[CLOSED], 0, NULL);
   if (task != NULL)
     g_task_return_boolean (task, TRUE);
+  g_object_unref (self);
 }
 
 static void
@@ -828,8 +833,10 @@ read_cb (GObject      *object,
   g_clear_pointer (&self->dead_parser, confab_xmpp_parser_free);
   if (!fed)
     {
+      ConfabXmppStreamError code = error->code;
+
       if (self->parser != NULL && error->domain == CONFAB_XMPP_STREAM_ERROR)
-        _confab_xmpp_stream_fail_with_stream_error (self, error->code, g_steal_pointer (&error));
+        _confab_xmpp_stream_fail_with_stream_error (self, code, g_steal_pointer (&error));
       else if (self->parser != NULL)
         _confab_xmpp_stream_fail (self, g_steal_pointer (&error));
       return;
@@ -1003,6 +1010,15 @@ schedule_keepalive (ConfabXmppStream *self,
 
 /* ---- Connecting ------------------------------------------------------------ */
 
+/* Cancels @target when the cancellable it is connected to fires. */
+static void
+forward_cancel_cb (GCancellable *source,
+                   GCancellable *target)
+{
+  g_cancellable_cancel (target);
+}
+
+
 static gboolean
 connect_timeout_cb (gpointer user_data)
 {
@@ -1090,7 +1106,7 @@ confab_xmpp_stream_connect_async (ConfabXmppStream    *self,
   self->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     self->connect_cancel_handler =
-      g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+      g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel_cb),
                              g_object_ref (self->cancellable), g_object_unref);
   self->connect_task = g_steal_pointer (&task);
   self->connect_timeout_id = g_timeout_add_seconds (self->connect_timeout, connect_timeout_cb, self);
@@ -1173,7 +1189,8 @@ iq_answered_cb (GObject      *object,
 static gboolean
 iq_timeout_cb (gpointer user_data)
 {
-  GTask *inner = user_data;
+  /* The tracker holds the only other reference, dropped by the removal. */
+  g_autoptr(GTask) inner = g_object_ref (user_data);
   IqRequest *request = g_task_get_task_data (inner);
   ConfabXmppStream *self = g_task_get_source_object (inner);
 

@@ -46,7 +46,17 @@ GTlsDatabase     *confab_test_server_get_tls_database (ConfabTestServer         
 GTlsCertificate  *confab_test_server_get_certificate (ConfabTestServer            *server);
 const char       *confab_test_server_get_directory (ConfabTestServer              *server);
 
-/* Creates localpart@domain with @password through prosodyctl. */
+/* The generated prosody.cfg.lua, e.g. for running prosodyctl. */
+const char       *confab_test_server_get_config_file (ConfabTestServer            *server);
+/* Prosody's log so far (debug level), for printing when a test fails.
+ * Free with g_free(). */
+char             *confab_test_server_get_log       (ConfabTestServer              *server);
+/* Prosody's process id (from its pidfile), or 0 if unknown. */
+GPid              confab_test_server_get_pid       (ConfabTestServer              *server);
+
+/* Creates localpart@domain with @password through prosodyctl. Creating an
+ * existing account succeeds and sets its password to @password (Prosody's
+ * internal_plain storage overwrites the record). */
 gboolean          confab_test_server_create_account (ConfabTestServer             *server,
                                                      const char                   *localpart,
                                                      const char                   *password,
