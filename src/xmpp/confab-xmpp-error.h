@@ -30,6 +30,7 @@ typedef enum {
   CONFAB_XMPP_ERROR_CLOSED,               /* the stream was closed cleanly */
   CONFAB_XMPP_ERROR_INVALID_JID,          /* RFC 7622: not a valid JID */
   CONFAB_XMPP_ERROR_NOT_CONNECTED,        /* an operation needs a bound session */
+  CONFAB_XMPP_ERROR_RESUME_FAILED,        /* XEP-0198 §5: the old session is gone */
 } ConfabXmppError;
 
 /* RFC 6120 §4.9.3: stream error conditions, sent or received. */

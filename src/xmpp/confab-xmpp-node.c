@@ -7,24 +7,32 @@
 /*
  * Memory layout. The parser builds some 40,000 nodes per second in a busy
  * burst, so a node is one allocation where possible: the struct, then (for
- * parsed elements) an inline array of its attributes, then their values as
- * NUL-terminated strings. Names and namespaces are interned (g_intern_string)
- * and never freed, so comparing and copying them is free. Attributes added
- * or replaced later move to separately allocated storage; inline_end lets us
- * tell the two apart.
+ * parsed elements) an inline array of its attributes, then the strings it
+ * owns. Names and namespaces of the common XMPP vocabulary are interned and
+ * shared; any other name is copied into the node, never interned, because
+ * interned strings live forever and a peer could otherwise grow our memory
+ * without bound by sending ever new names. Attributes added or replaced
+ * later own their strings separately (Attr.flags).
  */
 
+enum {
+  ATTR_OWNS_NAME  = 1 << 0,
+  ATTR_OWNS_NS    = 1 << 1,
+  ATTR_OWNS_VALUE = 1 << 2,
+};
+
 typedef struct {
-  const char *name;   /* interned; "xml:lang" for the XML namespace */
-  const char *ns;     /* interned, or NULL for unqualified and xml:* */
+  const char *name;   /* "xml:lang" for the XML namespace */
+  const char *ns;     /* NULL for unqualified and xml:* */
   char       *value;
+  guint       flags;
 } Attr;
 
 struct _ConfabXmppNode {
   gatomicrefcount  ref_count;
   guint            n_attrs;
   guint            attrs_capacity;
-  const char      *name;
+  const char      *name;          /* interned or inside the allocation */
   const char      *ns;
   ConfabXmppNode  *parent;        /* weak: the parent owns us */
   ConfabXmppNode  *first_child;   /* strong */
@@ -34,8 +42,59 @@ struct _ConfabXmppNode {
   char            *text;          /* NULL when empty */
   gsize            text_len;
   gsize            text_alloc;
-  const char      *inline_end;    /* end of the inline values */
 };
+
+static const char * const vocabulary[] = {
+  /* RFC 6120, RFC 6121 */
+  "stream", "features", "error", "message", "presence", "iq", "body", "subject", "thread",
+  "show", "status", "priority", "query", "item", "group", "text", "starttls", "proceed",
+  "required", "mechanisms", "mechanism", "auth", "challenge", "response", "success",
+  "failure", "abort", "bind", "jid", "resource", "session", "optional",
+  "to", "from", "id", "type", "xml:lang", "version", "name", "subscription", "ask",
+  "approved", "ver", "by", "code",
+  CONFAB_XMPP_NS_CLIENT, CONFAB_XMPP_NS_STREAM, CONFAB_XMPP_NS_XML, "jabber:server",
+  "jabber:iq:roster", "urn:ietf:params:xml:ns:xmpp-tls", "urn:ietf:params:xml:ns:xmpp-sasl",
+  "urn:ietf:params:xml:ns:xmpp-bind", "urn:ietf:params:xml:ns:xmpp-session",
+  "urn:ietf:params:xml:ns:xmpp-stanzas", "urn:ietf:params:xml:ns:xmpp-streams",
+  /* Common XEPs */
+  "c", "x", "delay", "stamp", "origin-id", "stanza-id", "active", "composing", "paused",
+  "inactive", "gone", "hash", "node", "var", "feature", "identity", "category",
+  "forwarded", "received", "sent", "request", "markable", "displayed", "ping", "result",
+  "fin", "set", "first", "last", "count", "before", "after", "max", "field", "value",
+  "enable", "enabled", "resume", "resumed", "r", "a", "h", "previd", "location",
+  "pubsub", "items", "event", "publish", "data", "metadata", "info", "reason",
+  "urn:xmpp:sid:0", "urn:xmpp:delay", "http://jabber.org/protocol/chatstates",
+  "http://jabber.org/protocol/caps", "http://jabber.org/protocol/disco#info",
+  "http://jabber.org/protocol/disco#items", "http://jabber.org/protocol/muc",
+  "http://jabber.org/protocol/muc#user", "http://jabber.org/protocol/pubsub",
+  "http://jabber.org/protocol/pubsub#event", "http://jabber.org/protocol/rsm",
+  "jabber:x:data", "urn:xmpp:receipts", "urn:xmpp:chat-markers:0", "urn:xmpp:ping",
+  "urn:xmpp:carbons:2", "urn:xmpp:forward:0", "urn:xmpp:mam:2", "urn:xmpp:sm:3",
+  "urn:xmpp:csi:0", "urn:xmpp:hints", "urn:xmpp:message-correct:0", "urn:xmpp:reply:0",
+  "urn:xmpp:reactions:0", "urn:xmpp:avatar:metadata", "urn:xmpp:bookmarks:1",
+  "urn:xmpp:http:upload:0", "jabber:x:oob", "urn:xmpp:sasl-cb:0", "urn:xmpp:sasl:2",
+  "urn:xmpp:bind:0", "urn:xmpp:fast:0",
+};
+
+/* The canonical (interned) copy of @s if it is already interned (the
+ * vocabulary, or anything else the process interned), else NULL. Never
+ * interns anything new. */
+const char *
+_confab_xmpp_node_canonical (const char *s)
+{
+  static gsize seeded = 0;
+  GQuark quark;
+
+  if (g_once_init_enter (&seeded))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (vocabulary); i++)
+        g_intern_static_string (vocabulary[i]);
+      g_once_init_leave (&seeded, 1);
+    }
+
+  quark = g_quark_try_string (s);
+  return quark != 0 ? g_quark_to_string (quark) : NULL;
+}
 
 G_DEFINE_BOXED_TYPE (ConfabXmppNode, confab_xmpp_node,
                      confab_xmpp_node_ref, confab_xmpp_node_unref)
@@ -58,53 +117,90 @@ attrs_inline (ConfabXmppNode *node)
   return node->attrs == (Attr *) (node + 1);
 }
 
-static inline gboolean
-value_inline (ConfabXmppNode *node,
-              const char     *value)
+static void
+attr_clear (Attr *attr)
 {
-  return (guintptr) value >= (guintptr) (node + 1) &&
-         (guintptr) value < (guintptr) node->inline_end;
+  if (attr->flags & ATTR_OWNS_NAME)
+    g_free ((char *) attr->name);
+  if (attr->flags & ATTR_OWNS_NS)
+    g_free ((char *) attr->ns);
+  if (attr->flags & ATTR_OWNS_VALUE)
+    g_free (attr->value);
+}
+
+/* Copies @len bytes of @s to *@p, NUL-terminated, and advances *@p. */
+static const char *
+place_string (const char  *s,
+              gsize        len,
+              char       **p)
+{
+  char *copy = *p;
+
+  memcpy (copy, s, len);
+  copy[len] = '\0';
+  *p += len + 1;
+  return copy;
 }
 
 ConfabXmppNode *
 confab_xmpp_node_new (const char *name,
                       const char *ns)
 {
+  const char *canonical_name, *canonical_ns = NULL;
+  gsize name_len = 0, ns_len = 0;
   ConfabXmppNode *node;
+  char *p;
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  node = g_new0 (ConfabXmppNode, 1);
-  g_atomic_ref_count_init (&node->ref_count);
-  node->name = g_intern_string (name);
   /* An empty namespace name is no namespace (Namespaces in XML §6.2). */
-  node->ns = ns != NULL && ns[0] != '\0' ? g_intern_string (ns) : NULL;
-  node->inline_end = (const char *) (node + 1);
+  if (ns != NULL && ns[0] == '\0')
+    ns = NULL;
+
+  canonical_name = _confab_xmpp_node_canonical (name);
+  if (canonical_name == NULL)
+    name_len = strlen (name) + 1;
+  if (ns != NULL && (canonical_ns = _confab_xmpp_node_canonical (ns)) == NULL)
+    ns_len = strlen (ns) + 1;
+
+  node = g_malloc0 (sizeof (ConfabXmppNode) + name_len + ns_len);
+  g_atomic_ref_count_init (&node->ref_count);
+  p = (char *) (node + 1);
+  node->name = canonical_name != NULL ? canonical_name : place_string (name, name_len - 1, &p);
+  if (ns != NULL)
+    node->ns = canonical_ns != NULL ? canonical_ns : place_string (ns, ns_len - 1, &p);
   return node;
 }
 
 ConfabXmppNode *
-_confab_xmpp_node_new_sized (const char      *name,
-                             const char      *ns,
-                             guint            n_attrs,
-                             const char     **attr_names,
-                             const char     **attr_ns,
-                             const char     **values,
-                             const gsize     *value_lens)
+_confab_xmpp_node_new_sized (const ConfabXmppString *name,
+                             const ConfabXmppString *ns,
+                             guint                   n_attrs,
+                             const ConfabXmppString *attr_names,
+                             const ConfabXmppString *attr_ns,
+                             const ConfabXmppString *values)
 {
   ConfabXmppNode *node;
-  gsize values_size = 0;
+  gsize strings_size = 0;
   char *p;
 
+  if (name->canonical == NULL)
+    strings_size += name->len + 1;
+  if (ns->canonical == NULL && ns->str != NULL)
+    strings_size += ns->len + 1;
   for (guint i = 0; i < n_attrs; i++)
-    values_size += value_lens[i] + 1;
+    {
+      strings_size += values[i].len + 1;
+      if (attr_names[i].canonical == NULL)
+        strings_size += attr_names[i].len + 1;
+      if (attr_ns[i].canonical == NULL && attr_ns[i].str != NULL)
+        strings_size += attr_ns[i].len + 1;
+    }
 
-  node = g_malloc (sizeof (ConfabXmppNode) + n_attrs * sizeof (Attr) + values_size);
+  node = g_malloc (sizeof (ConfabXmppNode) + n_attrs * sizeof (Attr) + strings_size);
   g_atomic_ref_count_init (&node->ref_count);
   node->n_attrs = n_attrs;
   node->attrs_capacity = n_attrs;
-  node->name = name;
-  node->ns = ns;
   node->parent = NULL;
   node->first_child = NULL;
   node->last_child = NULL;
@@ -115,16 +211,26 @@ _confab_xmpp_node_new_sized (const char      *name,
   node->text_alloc = 0;
 
   p = (char *) (node->attrs + n_attrs);
+  node->name = name->canonical != NULL ? name->canonical : place_string (name->str, name->len, &p);
+  if (ns->str == NULL)
+    node->ns = NULL;
+  else
+    node->ns = ns->canonical != NULL ? ns->canonical : place_string (ns->str, ns->len, &p);
+
   for (guint i = 0; i < n_attrs; i++)
     {
-      node->attrs[i].name = attr_names[i];
-      node->attrs[i].ns = attr_ns[i];
-      node->attrs[i].value = p;
-      memcpy (p, values[i], value_lens[i]);
-      p[value_lens[i]] = '\0';
-      p += value_lens[i] + 1;
+      Attr *attr = &node->attrs[i];
+
+      attr->flags = 0;
+      attr->name = attr_names[i].canonical != NULL ? attr_names[i].canonical
+                                                   : place_string (attr_names[i].str, attr_names[i].len, &p);
+      if (attr_ns[i].str == NULL)
+        attr->ns = NULL;
+      else
+        attr->ns = attr_ns[i].canonical != NULL ? attr_ns[i].canonical
+                                                : place_string (attr_ns[i].str, attr_ns[i].len, &p);
+      attr->value = (char *) place_string (values[i].str, values[i].len, &p);
     }
-  node->inline_end = p;
 
   return node;
 }
@@ -159,8 +265,7 @@ node_free (ConfabXmppNode *node)
     }
 
   for (guint i = 0; i < node->n_attrs; i++)
-    if (!value_inline (node, node->attrs[i].value))
-      g_free (node->attrs[i].value);
+    attr_clear (&node->attrs[i]);
   if (!attrs_inline (node))
     g_free (node->attrs);
   g_free (node->text);
@@ -260,8 +365,7 @@ remove_attr (ConfabXmppNode *node,
 {
   guint index = attr - node->attrs;
 
-  if (!value_inline (node, attr->value))
-    g_free (attr->value);
+  attr_clear (attr);
   memmove (attr, attr + 1, (node->n_attrs - index - 1) * sizeof (Attr));
   node->n_attrs--;
 }
@@ -302,9 +406,10 @@ confab_xmpp_node_set_attr_ns (ConfabXmppNode *node,
     {
       char *copy = g_strdup (value);
 
-      if (!value_inline (node, attr->value))
+      if (attr->flags & ATTR_OWNS_VALUE)
         g_free (attr->value);
       attr->value = copy;
+      attr->flags |= ATTR_OWNS_VALUE;
       return;
     }
 
@@ -325,9 +430,19 @@ confab_xmpp_node_set_attr_ns (ConfabXmppNode *node,
     }
 
   attr = &node->attrs[node->n_attrs++];
-  attr->name = g_intern_string (name);
-  attr->ns = ns != NULL ? g_intern_string (ns) : NULL;
+  attr->flags = ATTR_OWNS_VALUE;
   attr->value = g_strdup (value);
+  if ((attr->name = _confab_xmpp_node_canonical (name)) == NULL)
+    {
+      attr->name = g_strdup (name);
+      attr->flags |= ATTR_OWNS_NAME;
+    }
+  attr->ns = NULL;
+  if (ns != NULL && (attr->ns = _confab_xmpp_node_canonical (ns)) == NULL)
+    {
+      attr->ns = g_strdup (ns);
+      attr->flags |= ATTR_OWNS_NS;
+    }
 }
 
 void

@@ -138,23 +138,11 @@ position (ConfabXmppParser *self)
 }
 
 /* Names from libxml2 live in its per-context dictionary, so the same name is
- * the same pointer for the context's lifetime: remember its GLib-interned
- * twin by that pointer. Only pointers the dictionary owns are cached, so a
- * hit needs no string comparison. */
-static const char *
-intern_slow (ConfabXmppParser *self,
-             NameCacheEntry   *entry,
-             const xmlChar    *name,
-             const char       *value)
-{
-  if (xmlDictOwns (self->ctxt->dict, name) == 1)
-    {
-      entry->key = name;
-      entry->value = value;
-    }
-  return value;
-}
-
+ * the same pointer for the context's lifetime: remember by that pointer
+ * whether the name has an interned (canonical) copy. Only pointers the
+ * dictionary owns are cached, so a hit needs no string comparison. Names
+ * without one are copied into each node, never interned: interned strings
+ * are never freed, and the peer chooses these names. */
 static inline NameCacheEntry *
 cache_entry (NameCacheEntry *table,
              const xmlChar  *name)
@@ -164,37 +152,110 @@ cache_entry (NameCacheEntry *table,
   return &table[hash >> (64 - NAME_CACHE_BITS)];
 }
 
-static inline const char *
-intern (ConfabXmppParser *self,
-        const xmlChar    *name)
+static const char *
+lookup_slow (ConfabXmppParser *self,
+             NameCacheEntry   *entry,
+             const xmlChar    *name,
+             const char       *canonical)
+{
+  if (xmlDictOwns (self->ctxt->dict, name) == 1)
+    {
+      entry->key = name;
+      entry->value = canonical;
+    }
+  return canonical;
+}
+
+static inline void
+lookup (ConfabXmppParser *self,
+        const xmlChar    *name,
+        ConfabXmppString *out)
 {
   NameCacheEntry *entry;
 
+  out->str = (const char *) name;
+  out->len = 0;
   if (name == NULL)
-    return NULL;
+    {
+      out->canonical = NULL;
+      return;
+    }
 
   entry = cache_entry (self->names, name);
   if (G_LIKELY (entry->key == name))
-    return entry->value;
-  return intern_slow (self, entry, name, g_intern_string ((const char *) name));
+    out->canonical = entry->value;
+  else
+    out->canonical = lookup_slow (self, entry, name,
+                                  _confab_xmpp_node_canonical ((const char *) name));
+  if (out->canonical == NULL)
+    out->len = strlen ((const char *) name);
 }
 
 /* "lang" in the XML namespace becomes "xml:lang": the "xml" prefix is fixed
- * (Namespaces in XML §3), so such attributes keep their qualified name. */
-static const char *
-intern_xml (ConfabXmppParser *self,
-            const xmlChar    *name)
+ * (Namespaces in XML §3), so such attributes keep their qualified name. The
+ * qualified name is kept in @scratch when it has no canonical copy. */
+static void
+lookup_xml (ConfabXmppParser *self,
+            const xmlChar    *name,
+            ConfabXmppString *out,
+            GPtrArray       **scratch)
 {
   NameCacheEntry *entry = cache_entry (self->xml_names, name);
-  g_autofree char *qualified = NULL;
+  char *qualified = g_strconcat ("xml:", (const char *) name, NULL);
 
   if (G_LIKELY (entry->key == name))
-    return entry->value;
-  qualified = g_strconcat ("xml:", (const char *) name, NULL);
-  return intern_slow (self, entry, name, g_intern_string (qualified));
+    out->canonical = entry->value;
+  else
+    out->canonical = lookup_slow (self, entry, name, _confab_xmpp_node_canonical (qualified));
+
+  out->str = qualified;
+  out->len = strlen (qualified);
+  if (*scratch == NULL)
+    *scratch = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*scratch, qualified);
 }
 
 /* SAX2 callbacks */
+
+/* Without XML_PARSE_NOENT, libxml2 2.9 hands over a '&' that came from
+ * &amp;, &#38; or &#x26; in an attribute value (namespace declarations
+ * included) as the five bytes "&#38;", for its tree builder to decode later.
+ * No other '&' can reach us (a literal one is not well-formed and any other
+ * entity is refused), so each "&#38;" is exactly one '&'. */
+static const char *
+decode_amp (const char  *value,
+            gsize       *len,
+            GPtrArray  **scratch)
+{
+  char *decoded = g_malloc (*len + 1);
+  gsize n = 0;
+
+  for (gsize j = 0; j < *len; j++)
+    {
+      decoded[n++] = value[j];
+      if (value[j] == '&' && j + 4 < *len && memcmp (value + j + 1, "#38;", 4) == 0)
+        j += 4;
+    }
+  decoded[n] = '\0';
+  *len = n;
+  if (*scratch == NULL)
+    *scratch = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*scratch, decoded);
+  return decoded;
+}
+
+/* A namespace name, decoded like an attribute value. */
+static void
+lookup_ns (ConfabXmppParser  *self,
+           const xmlChar     *uri,
+           ConfabXmppString  *out,
+           GPtrArray        **scratch)
+{
+  lookup (self, uri, out);
+  if (G_UNLIKELY (out->canonical == NULL && out->str != NULL &&
+                  memchr (out->str, '&', out->len) != NULL))
+    out->str = decode_amp (out->str, &out->len, scratch);
+}
 
 static ConfabXmppNode *
 build_node (ConfabXmppParser  *self,
@@ -205,22 +266,17 @@ build_node (ConfabXmppParser  *self,
 {
   /* Name, namespace and value of each attribute, on the stack unless the
    * limits were raised. */
-  const char *stack_strings[3 * DEFAULT_MAX_ATTRIBUTES];
-  gsize stack_lens[DEFAULT_MAX_ATTRIBUTES];
-  g_autofree const char **heap_strings = NULL;
-  g_autofree gsize *heap_lens = NULL;
-  g_autoptr(GPtrArray) decoded_values = NULL;
+  ConfabXmppString stack_strings[3 * DEFAULT_MAX_ATTRIBUTES];
+  g_autofree ConfabXmppString *heap_strings = NULL;
+  g_autoptr(GPtrArray) scratch = NULL;
   guint n = nb_attributes > 0 ? (guint) nb_attributes : 0;
-  const char **names = stack_strings;
-  gsize *lens = stack_lens;
-  const char **ns;
-  const char **values;
+  ConfabXmppString *names = stack_strings;
+  ConfabXmppString *ns;
+  ConfabXmppString *values;
+  ConfabXmppString name, uri_string;
 
   if (n > DEFAULT_MAX_ATTRIBUTES)
-    {
-      names = heap_strings = g_new (const char *, 3 * n);
-      lens = heap_lens = g_new (gsize, n);
-    }
+    names = heap_strings = g_new (ConfabXmppString, 3 * n);
   ns = names + n;
   values = names + 2 * n;
 
@@ -229,53 +285,35 @@ build_node (ConfabXmppParser  *self,
   for (guint i = 0; i < n; i++)
     {
       const xmlChar **attr = attributes + i * 5;
+      const char *value = (const char *) attr[3];
+      gsize len = attr[4] - attr[3];
 
       if (G_LIKELY (attr[2] == NULL))
         {
-          names[i] = intern (self, attr[0]);
-          ns[i] = NULL;
+          lookup (self, attr[0], &names[i]);
+          lookup (self, NULL, &ns[i]);
         }
       else if (xmlStrEqual (attr[2], XMLNS_XML))
         {
-          names[i] = intern_xml (self, attr[0]);
-          ns[i] = NULL;
+          lookup_xml (self, attr[0], &names[i], &scratch);
+          lookup (self, NULL, &ns[i]);
         }
       else
         {
-          names[i] = intern (self, attr[0]);
-          ns[i] = intern (self, attr[2]);
+          lookup (self, attr[0], &names[i]);
+          lookup_ns (self, attr[2], &ns[i], &scratch);
         }
-      values[i] = (const char *) attr[3];
-      lens[i] = attr[4] - attr[3];
 
-      if (G_UNLIKELY (memchr (values[i], '&', lens[i]) != NULL))
-        {
-          /* Without XML_PARSE_NOENT, libxml2 2.9 hands over a '&' that
-           * came from &amp;, &#38; or &#x26; as the five bytes "&#38;", for
-           * its tree builder to decode later. No other '&' can reach us
-           * (a literal one is not well-formed and any other entity is
-           * refused), so each "&#38;" is exactly one '&'. */
-          char *decoded;
-          gsize n_decoded = 0;
-
-          if (decoded_values == NULL)
-            decoded_values = g_ptr_array_new_with_free_func (g_free);
-          decoded = g_malloc (lens[i]);
-          g_ptr_array_add (decoded_values, decoded);
-
-          for (gsize j = 0; j < lens[i]; j++)
-            {
-              decoded[n_decoded++] = values[i][j];
-              if (values[i][j] == '&' && j + 4 < lens[i] && memcmp (values[i] + j + 1, "#38;", 4) == 0)
-                j += 4;
-            }
-          values[i] = decoded;
-          lens[i] = n_decoded;
-        }
+      if (G_UNLIKELY (memchr (value, '&', len) != NULL))
+        value = decode_amp (value, &len, &scratch);
+      values[i].canonical = NULL;
+      values[i].str = value;
+      values[i].len = len;
     }
 
-  return _confab_xmpp_node_new_sized (intern (self, localname), intern (self, uri),
-                                      n, names, ns, values, lens);
+  lookup (self, localname, &name);
+  lookup_ns (self, uri, &uri_string, &scratch);
+  return _confab_xmpp_node_new_sized (&name, &uri_string, n, names, ns, values);
 }
 
 static void
@@ -696,11 +734,18 @@ check_utf8 (ConfabXmppParser *self,
             }
           while (end - p >= 8)
             {
-              guint64 word;
+              guint64 word, high;
 
               memcpy (&word, p, sizeof word);
-              if (word & G_GUINT64_CONSTANT (0x8080808080808080))
-                break;
+              high = word & G_GUINT64_CONSTANT (0x8080808080808080);
+              if (high != 0)
+                {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+                  /* Skip straight to the first non-ASCII byte. */
+                  p += __builtin_ctzll (high) / 8;
+#endif
+                  break;
+                }
               p += 8;
             }
           if (p == end)

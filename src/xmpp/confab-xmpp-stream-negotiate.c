@@ -24,6 +24,7 @@ _confab_xmpp_stream_clear_negotiation (ConfabXmppStream *self)
 {
   g_clear_pointer (&self->password, secure_free);
   g_clear_pointer (&self->sasl, confab_xmpp_sasl_free);
+  g_clear_pointer (&self->post_auth_features, confab_xmpp_node_unref);
   self->step = NEGOTIATION_IDLE;
   self->pause_reading = FALSE;
   self->tls_after_write = FALSE;
@@ -308,13 +309,32 @@ start_sasl (ConfabXmppStream *self,
   self->mechanism = g_strdup (confab_sasl_mechanism_to_string (mechanism));
   self->sasl = confab_xmpp_sasl_new (mechanism, confab_jid_get_localpart (self->jid),
                                      self->password, cb_type, cb_data, &offer);
-  initial = confab_xmpp_sasl_initial_response (self->sasl);
+  initial = confab_xmpp_sasl_initial_response_full (self->sasl, &error);
+  if (initial == NULL)
+    {
+      _confab_xmpp_stream_fail (self, g_steal_pointer (&error));
+      return;
+    }
   self->step = NEGOTIATION_SASL;
   _confab_xmpp_stream_set_state (self, CONFAB_XMPP_STREAM_STATE_AUTHENTICATING);
   send_sasl_element (self, "auth", self->mechanism, initial);
 }
 
 /* ---- Resource binding (RFC 6120 §7) ------------------------------------------- */
+
+/* The resource is bound: turn on stream management where offered, and
+ * send what a session that could not be resumed left unconfirmed. */
+static void
+start_session (ConfabXmppStream *self)
+{
+  g_autoptr(GPtrArray) resend = g_steal_pointer (&self->resend_after_bind);
+
+  if (self->features_sm)
+    _confab_xmpp_stream_sm_enable (self);
+  _confab_xmpp_stream_negotiation_done (self, FALSE);
+  if (resend != NULL && self->output != NULL)
+    _confab_xmpp_stream_sm_resend_messages (self, resend);
+}
 
 static void
 session_established_cb (GObject      *object,
@@ -334,7 +354,7 @@ session_established_cb (GObject      *object,
             error->message);
       return;
     }
-  _confab_xmpp_stream_negotiation_done (self);
+  start_session (self);
 }
 
 static void
@@ -369,6 +389,7 @@ bound_cb (GObject      *object,
             jid_text != NULL ? jid_text : "");
       return;
     }
+  g_clear_pointer (&self->bound_jid, confab_jid_unref);
   self->bound_jid = g_steal_pointer (&jid);
 
   /* RFC 6121 Appendix E / RFC 3921 §3: only servers that still require the
@@ -381,7 +402,7 @@ bound_cb (GObject      *object,
       confab_xmpp_stream_send_iq_async (self, iq, 0, self->cancellable, session_established_cb, NULL);
       return;
     }
-  _confab_xmpp_stream_negotiation_done (self);
+  start_session (self);
 }
 
 static char *
@@ -418,6 +439,22 @@ start_bind (ConfabXmppStream *self,
 
 /* ---- Features ------------------------------------------------------------------ */
 
+/* The previous session is gone (XEP-0198 §5 <failed/>): say so, keep its
+ * unconfirmed messages for the new session. */
+static void
+resumption_failed (ConfabXmppStream *self,
+                   const char       *why)
+{
+  g_autoptr(GError) error = g_error_new (CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_RESUME_FAILED,
+                                         "The previous session could not be resumed: %s", why);
+
+  g_debug ("%s", error->message);
+  g_clear_pointer (&self->resend_after_bind, g_ptr_array_unref);
+  self->resend_after_bind = _confab_xmpp_stream_sm_take_unacked_messages (self);
+  g_clear_pointer (&self->bound_jid, confab_jid_unref);
+  _confab_xmpp_stream_emit_closed (self, error);
+}
+
 static void
 handle_features (ConfabXmppStream *self,
                  ConfabXmppNode   *features)
@@ -450,6 +487,21 @@ handle_features (ConfabXmppStream *self,
         }
       start_sasl (self, features, mechanisms);
       return;
+    }
+
+  self->features_sm = confab_xmpp_node_get_child (features, "sm", CONFAB_XMPP_NS_SM) != NULL;
+  if (self->sm_id != NULL)
+    {
+      if (self->features_sm)
+        {
+          /* XEP-0198 §5: pick the old session up instead of binding anew. */
+          g_clear_pointer (&self->post_auth_features, confab_xmpp_node_unref);
+          self->post_auth_features = confab_xmpp_node_ref (features);
+          self->step = NEGOTIATION_RESUME;
+          _confab_xmpp_stream_sm_resume (self);
+          return;
+        }
+      resumption_failed (self, "The server no longer offers stream management");
     }
 
   if (confab_xmpp_node_get_child (features, "bind", CONFAB_XMPP_NS_BIND) == NULL)
@@ -508,6 +560,30 @@ _confab_xmpp_stream_negotiate (ConfabXmppStream *self,
       else
         break;
       return TRUE;
+
+    case NEGOTIATION_RESUME:
+      if (confab_xmpp_node_is (element, "resumed", CONFAB_XMPP_NS_SM))
+        {
+          if (!_confab_xmpp_stream_sm_resumed (self, element))
+            fail (self, CONFAB_XMPP_ERROR_PROTOCOL, "The server resumed the session inconsistently");
+          else
+            _confab_xmpp_stream_negotiation_done (self, TRUE);
+          return TRUE;
+        }
+      if (confab_xmpp_node_is (element, "failed", CONFAB_XMPP_NS_SM))
+        {
+          g_autoptr(ConfabXmppNode) features = g_steal_pointer (&self->post_auth_features);
+
+          resumption_failed (self, "the server has forgotten it");
+          if (self->connect_task == NULL)
+            return TRUE;  /* a ::closed handler gave up on the connection */
+          if (confab_xmpp_node_get_child (features, "bind", CONFAB_XMPP_NS_BIND) == NULL)
+            fail (self, CONFAB_XMPP_ERROR_BIND, "The server offers no resource binding");
+          else
+            start_bind (self, features);
+          return TRUE;
+        }
+      break;
 
     case NEGOTIATION_IDLE:
     case NEGOTIATION_TLS:

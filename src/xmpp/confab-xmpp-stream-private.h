@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define CONFAB_XMPP_NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
 #define CONFAB_XMPP_NS_SASL_CB "urn:xmpp:sasl-cb:0"  /* XEP-0440 */
 #define CONFAB_XMPP_NS_PING    "urn:xmpp:ping"       /* XEP-0199 */
+#define CONFAB_XMPP_NS_SM      "urn:xmpp:sm:3"       /* XEP-0198 */
 
 /* Where the negotiation of RFC 6120 §4.3 stands. */
 typedef enum {
@@ -24,6 +25,7 @@ typedef enum {
   NEGOTIATION_STARTTLS,     /* <starttls/> sent, awaiting <proceed/> */
   NEGOTIATION_TLS,          /* handshake running */
   NEGOTIATION_SASL,         /* <auth/> sent */
+  NEGOTIATION_RESUME,       /* XEP-0198 <resume/> sent */
   NEGOTIATION_BIND,         /* bind (and legacy session) IQ sent */
   NEGOTIATION_DONE,
 } NegotiationStep;
@@ -92,6 +94,21 @@ struct _ConfabXmppStream {
   guint64               inbound_count;    /* stanzas received this session */
   guint64               dispatching_seq;  /* of the stanza being emitted, or 0 */
   GArray               *held;             /* sequence numbers not yet handled, ascending */
+
+  /* Stream management (XEP-0198); survives a lost connection while the
+   * session can be resumed (sm_id set). */
+  gboolean              features_sm;      /* the server offered it on this stream */
+  gboolean              sm_enabled;
+  gboolean              sm_enabling;      /* <enable/> sent, no answer yet */
+  char                 *sm_id;            /* resumption id */
+  guint32               sm_outbound;      /* stanzas sent since <enable/> */
+  guint32               sm_acked;         /* the server's last h */
+  guint32               sm_last_h_sent;
+  GQueue                sm_unacked;       /* SmEntry, oldest first */
+  guint                 sm_request_id;
+  gboolean              sm_request_pending;
+  GPtrArray            *resend_after_bind; /* messages of a session that could not resume */
+  ConfabXmppNode       *post_auth_features; /* to bind after a failed resumption */
 };
 
 /* confab-xmpp-stream.c */
@@ -118,8 +135,35 @@ void     _confab_xmpp_stream_emit_accept_certificate (ConfabXmppStream     *self
                                                       gboolean             *accepted);
 void     _confab_xmpp_stream_pin             (ConfabXmppStream *self,
                                               const char       *fingerprint);
-/* Called by the negotiation once the resource is bound. */
-void     _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self);
+/* Called by the negotiation once the resource is bound or the previous
+ * session resumed. */
+void     _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self,
+                                               gboolean          resumed);
+
+void     _confab_xmpp_stream_emit_stanza_acked (ConfabXmppStream *self,
+                                                const char       *id);
+void     _confab_xmpp_stream_emit_closed       (ConfabXmppStream *self,
+                                                const GError     *error);
+
+/* confab-xmpp-stream-sm.c */
+void       _confab_xmpp_stream_sm_forget      (ConfabXmppStream *self);
+void       _confab_xmpp_stream_sm_suspend     (ConfabXmppStream *self);
+gboolean   _confab_xmpp_stream_sm_is_counting (ConfabXmppStream *self);
+void       _confab_xmpp_stream_sm_track       (ConfabXmppStream *self,
+                                               ConfabXmppNode   *stanza,
+                                               const char       *xml,
+                                               gsize             len);
+gboolean   _confab_xmpp_stream_sm_handle      (ConfabXmppStream *self,
+                                               ConfabXmppNode   *element);
+void       _confab_xmpp_stream_sm_send_ack    (ConfabXmppStream *self);
+void       _confab_xmpp_stream_sm_enable      (ConfabXmppStream *self);
+void       _confab_xmpp_stream_sm_resume      (ConfabXmppStream *self);
+gboolean   _confab_xmpp_stream_sm_resumed     (ConfabXmppStream *self,
+                                               ConfabXmppNode   *resumed);
+GPtrArray *_confab_xmpp_stream_sm_take_unacked_messages (ConfabXmppStream *self);
+void       _confab_xmpp_stream_sm_resend_messages (ConfabXmppStream *self,
+                                                   GPtrArray        *messages);
+void       _confab_xmpp_stream_sm_handled_changed (ConfabXmppStream *self);
 
 /* The number of inbound stanzas durably handled: every one up to the
  * first that is still held. */

@@ -37,7 +37,9 @@ enum {
 enum {
   STANZA_RECEIVED,
   SESSION_STARTED,
+  STANZA_ACKED,
   ACCEPT_CERTIFICATE,
+  CONNECTION_LOST,
   CLOSED,
   N_SIGNALS
 };
@@ -92,6 +94,8 @@ confab_xmpp_stream_finalize (GObject *object)
   g_hash_table_unref (self->iq_handlers);
   g_ptr_array_unref (self->disco_features);
   g_array_unref (self->held);
+  _confab_xmpp_stream_sm_forget (self);
+  g_clear_pointer (&self->resend_after_bind, g_ptr_array_unref);
   G_OBJECT_CLASS (confab_xmpp_stream_parent_class)->finalize (object);
 }
 
@@ -202,6 +206,26 @@ confab_xmpp_stream_class_init (ConfabXmppStreamClass *klass)
     g_signal_new ("session-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
   /**
+   * ConfabXmppStream::stanza-acked:
+   * @id: the id of a stanza we sent
+   *
+   * Emitted when the server confirmed receiving a stanza (XEP-0198 §4).
+   */
+  signals[STANZA_ACKED] =
+    g_signal_new ("stanza-acked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * ConfabXmppStream::connection-lost:
+   * @error: why
+   *
+   * Emitted instead of ::closed when the connection broke but the session
+   * can be resumed (XEP-0198 §5): roster and presence stay valid, stanzas
+   * sent meanwhile are queued, and the next connect resumes the session.
+   */
+  signals[CONNECTION_LOST] =
+    g_signal_new ("connection-lost", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /**
    * ConfabXmppStream::accept-certificate:
    * @certificate: the server's certificate
    * @errors: why verification failed
@@ -220,7 +244,8 @@ confab_xmpp_stream_class_init (ConfabXmppStreamClass *klass)
    * ConfabXmppStream::closed:
    * @error: (nullable): why the session ended, %NULL after our own close
    *
-   * Emitted once when a bound session ends.
+   * Emitted once when a session ends for good: closed by us or the server,
+   * failed without a way to resume it, or found gone when resuming.
    */
   signals[CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -563,6 +588,8 @@ _confab_xmpp_stream_send_raw (ConfabXmppStream *self,
   flush (self);
 }
 
+static gboolean is_counted_stanza (ConfabXmppNode *element);
+
 void
 confab_xmpp_stream_send (ConfabXmppStream *self,
                          ConfabXmppNode   *stanza)
@@ -572,10 +599,29 @@ confab_xmpp_stream_send (ConfabXmppStream *self,
 
   if (self->output == NULL)
     {
+      /* While a resumable session waits for its connection, messages join
+       * the unacknowledged queue and go out when it resumes. */
+      if (self->sm_id != NULL && confab_xmpp_node_is (stanza, "message", CONFAB_XMPP_NS_CLIENT))
+        {
+          g_autoptr(GString) xml = g_string_new (NULL);
+
+          confab_xmpp_node_serialize (stanza, CONFAB_XMPP_NS_CLIENT, xml);
+          _confab_xmpp_stream_sm_track (self, stanza, xml->str, xml->len);
+          return;
+        }
       g_debug ("Dropping a stanza: not connected");
       return;
     }
-  confab_xmpp_node_serialize (stanza, CONFAB_XMPP_NS_CLIENT, self->write_pending);
+  if (_confab_xmpp_stream_sm_is_counting (self) && is_counted_stanza (stanza))
+    {
+      gsize start = self->write_pending->len;
+
+      confab_xmpp_node_serialize (stanza, CONFAB_XMPP_NS_CLIENT, self->write_pending);
+      _confab_xmpp_stream_sm_track (self, stanza, self->write_pending->str + start,
+                                    self->write_pending->len - start);
+    }
+  else
+    confab_xmpp_node_serialize (stanza, CONFAB_XMPP_NS_CLIENT, self->write_pending);
   flush (self);
 }
 
@@ -752,6 +798,8 @@ parser_stanza_cb (ConfabXmppNode *element,
     }
   if (self->connect_task != NULL && _confab_xmpp_stream_negotiate (self, element))
     return;
+  if (_confab_xmpp_stream_sm_handle (self, element))
+    return;
   if (self->state != CONFAB_XMPP_STREAM_STATE_DISCONNECTED)
     dispatch_stanza (self, element);
 }
@@ -765,6 +813,7 @@ finish_close (ConfabXmppStream *self)
 
   g_object_ref (self);
   teardown (self);
+  _confab_xmpp_stream_sm_forget (self);
   confab_xmpp_iq_tracker_fail_all (self->iq_tracker, closed);
   g_signal_emit (self, signals[CLOSED], 0, NULL);
   if (task != NULL)
@@ -900,6 +949,7 @@ _confab_xmpp_stream_fail (ConfabXmppStream *self,
   g_autoptr(GTask) close_task = g_steal_pointer (&self->close_task);
   gboolean was_bound = self->state == CONFAB_XMPP_STREAM_STATE_BOUND
                        || self->state == CONFAB_XMPP_STREAM_STATE_CLOSING;
+  gboolean resumable;
 
   if (self->state == CONFAB_XMPP_STREAM_STATE_DISCONNECTED && connect_task == NULL)
     return;
@@ -923,13 +973,22 @@ _confab_xmpp_stream_fail (ConfabXmppStream *self,
   g_debug ("Stream of %s failed: %s", confab_jid_to_string (self->jid), error->message);
   g_object_ref (self);
   teardown (self);
+  /* A broken connection of a resumable session is not its end (XEP-0198
+   * §5); a stream error, or our own close, is. */
+  resumable = was_bound && close_task == NULL && self->sm_id != NULL
+              && error->domain == CONFAB_XMPP_ERROR
+              && (error->code == CONFAB_XMPP_ERROR_NETWORK || error->code == CONFAB_XMPP_ERROR_TIMEOUT);
+  if (resumable)
+    _confab_xmpp_stream_sm_suspend (self);
+  else if (connect_task == NULL || self->sm_id == NULL)
+    _confab_xmpp_stream_sm_forget (self);
   confab_xmpp_iq_tracker_fail_all (self->iq_tracker, error);
   if (connect_task != NULL)
     g_task_return_error (connect_task, g_error_copy (error));
   if (close_task != NULL)
     g_task_return_boolean (close_task, TRUE);
   if (was_bound)
-    g_signal_emit (self, signals[CLOSED], 0, error);
+    g_signal_emit (self, signals[resumable ? CONNECTION_LOST : CLOSED], 0, error);
   g_object_unref (self);
 }
 
@@ -1098,7 +1157,9 @@ confab_xmpp_stream_connect_async (ConfabXmppStream    *self,
   self->authenticated = FALSE;
   self->used_direct_tls = FALSE;
   g_clear_pointer (&self->mechanism, g_free);
-  g_clear_pointer (&self->bound_jid, confab_jid_unref);
+  /* A session to resume keeps its address. */
+  if (self->sm_id == NULL)
+    g_clear_pointer (&self->bound_jid, confab_jid_unref);
   if (self->read_buffer == NULL)
     self->read_buffer = g_malloc (READ_BUFFER_SIZE);
 
@@ -1132,7 +1193,8 @@ confab_xmpp_stream_connect_finish (ConfabXmppStream  *self,
 }
 
 void
-_confab_xmpp_stream_negotiation_done (ConfabXmppStream *self)
+_confab_xmpp_stream_negotiation_done (ConfabXmppStream *self,
+                                      gboolean          resumed)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
 
@@ -1141,12 +1203,15 @@ _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self)
     g_cancellable_disconnect (g_task_get_cancellable (task), self->connect_cancel_handler);
   self->connect_cancel_handler = 0;
   self->step = NEGOTIATION_DONE;
-  self->inbound_count = 0;
-  g_array_set_size (self->held, 0);
+  if (!resumed)
+    {
+      self->inbound_count = 0;
+      g_array_set_size (self->held, 0);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_JID]);
   _confab_xmpp_stream_set_state (self, CONFAB_XMPP_STREAM_STATE_BOUND);
   schedule_keepalive (self, self->keepalive_idle);
-  g_signal_emit (self, signals[SESSION_STARTED], 0, FALSE);
+  g_signal_emit (self, signals[SESSION_STARTED], 0, resumed);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1353,6 +1418,12 @@ confab_xmpp_stream_close_async (ConfabXmppStream    *self,
       if (self->state != CONFAB_XMPP_STREAM_STATE_DISCONNECTED || self->connect_task != NULL)
         _confab_xmpp_stream_fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                      "The connection attempt was abandoned"));
+      /* A session waiting to be resumed ends here too. */
+      if (self->sm_id != NULL)
+        {
+          _confab_xmpp_stream_sm_forget (self);
+          g_signal_emit (self, signals[CLOSED], 0, NULL);
+        }
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -1360,6 +1431,10 @@ confab_xmpp_stream_close_async (ConfabXmppStream    *self,
   /* RFC 6120 §4.4: send our closing tag, then wait (briefly) for theirs. */
   self->close_task = g_steal_pointer (&task);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  /* XEP-0198 §5: closing the stream ends the session; nothing to resume. */
+  if (self->sm_enabled)
+    _confab_xmpp_stream_sm_send_ack (self);
+  _confab_xmpp_stream_sm_forget (self);
   _confab_xmpp_stream_set_state (self, CONFAB_XMPP_STREAM_STATE_CLOSING);
   _confab_xmpp_stream_send_raw (self, "</stream:stream>", strlen ("</stream:stream>"));
   self->close_timeout_id = g_timeout_add_seconds (CLOSE_WAIT_SECONDS, close_timeout_cb, self);
@@ -1484,8 +1559,23 @@ confab_xmpp_stream_release_stanza (ConfabXmppStream *self,
     if (g_array_index (self->held, guint64, i) == token)
       {
         g_array_remove_index (self->held, i);
+        _confab_xmpp_stream_sm_handled_changed (self);
         return;
       }
+}
+
+void
+_confab_xmpp_stream_emit_closed (ConfabXmppStream *self,
+                                 const GError     *error)
+{
+  g_signal_emit (self, signals[CLOSED], 0, error);
+}
+
+void
+_confab_xmpp_stream_emit_stanza_acked (ConfabXmppStream *self,
+                                       const char       *id)
+{
+  g_signal_emit (self, signals[STANZA_ACKED], 0, id);
 }
 
 guint64

@@ -61,6 +61,7 @@ struct _ConfabTestProxy
 {
   GMainContext    *context;
   GSocketService  *service;
+  gulong           incoming_id;
   guint16          port;
   guint16          target_port;
   GSocketClient   *connector;
@@ -419,7 +420,8 @@ confab_test_proxy_new (guint16   target_port,
   self->connector = g_socket_client_new ();
   g_socket_client_set_timeout (self->connector, CONNECT_TIMEOUT_S);
 
-  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
+  self->incoming_id = g_signal_connect (self->service, "incoming",
+                                        G_CALLBACK (incoming_cb), self);
   g_socket_service_start (self->service);
   return self;
 }
@@ -442,7 +444,7 @@ confab_test_proxy_free (ConfabTestProxy *self)
   if (self == NULL)
     return;
 
-  g_signal_handlers_disconnect_by_func (self->service, incoming_cb, self);
+  g_clear_signal_handler (&self->incoming_id, self->service);
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
 

@@ -16,10 +16,15 @@ typedef struct _ConfabTestProxy ConfabTestProxy;
 
 ConfabTestProxy *confab_test_proxy_new            (guint16          target_port,
                                                    GError         **error);
+/* Closes every connection and iterates the proxy's main context (bounded)
+ * until their cancelled operations have finished, so nothing of the proxy
+ * runs or stays allocated afterwards. */
 void             confab_test_proxy_free           (ConfabTestProxy *proxy);
 guint16          confab_test_proxy_get_port       (ConfabTestProxy *proxy);
 
-/* Closes every forwarded connection abruptly (both sides see EOF/reset). */
+/* Closes every forwarded connection abruptly (both sides see EOF/reset).
+ * Both sockets are closed with SO_LINGER 0, i.e. with RST: the client's
+ * next read fails with ECONNRESET (G_IO_ERROR_CONNECTION_CLOSED) at once. */
 void             confab_test_proxy_cut            (ConfabTestProxy *proxy);
 /* Stops forwarding in both directions: bytes are held, sockets stay open,
  * like a peer that stopped answering. */

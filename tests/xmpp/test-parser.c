@@ -323,6 +323,7 @@ static const DecodeCase decode_cases[] = {
   { "utf8", "<body>gr\xC3\xBC\xC3\x9F \xE6\x97\xA5\xE6\x9C\xAC</body>", "gr\xC3\xBC\xC3\x9F \xE6\x97\xA5\xE6\x9C\xAC", NULL },
   { "gt-in-text", "<body>a > b ]] c</body>", "a > b ]] c", NULL },
   { "gt-in-attr", "<body a='>'/>", "", ">" },
+  { "literal-char-ref-attr", "<body a='&amp;#38;'/>", "", "&#38;" },
   { "mixed", "<body>a<b>x</b>c</body>", "ac", NULL },
   { "empty", "<body/>", "", NULL },
 };
@@ -591,6 +592,17 @@ test_namespaced_attributes (void)
 }
 
 static void
+test_namespace_with_ampersand (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Collector) c = parse (HEADER "<m xmlns='urn:a&amp;b' xmlns:p='urn:c&#38;d' p:x='1'/>", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (confab_xmpp_node_get_ns (g_ptr_array_index (c->stanzas, 0)), ==, "urn:a&b");
+  g_assert_cmpstr (confab_xmpp_node_get_attr_ns (g_ptr_array_index (c->stanzas, 0), "x", "urn:c&d"), ==, "1");
+}
+
+static void
 test_stream_namespace_stanza (void)
 {
   g_autoptr(GError) error = NULL;
@@ -759,7 +771,7 @@ test_many_attributes_refused_early (void)
   start = g_get_monotonic_time ();
   g_assert_false (feed_pieces (c, tag->str, tag->len, 4096, &error));
   g_assert_error (error, CONFAB_XMPP_STREAM_ERROR, CONFAB_XMPP_STREAM_ERROR_POLICY_VIOLATION);
-  g_test_message ("refused after %" G_GINT64_FORMAT " µs", g_get_monotonic_time () - start);
+  g_test_message ("refused after %" G_GINT64_FORMAT " us", g_get_monotonic_time () - start);
 }
 
 /* Whitespace keepalives (RFC 6120 §4.6.1) never add up to a stanza. */
@@ -936,6 +948,27 @@ test_stanza_outlives_parser (void)
   g_assert_cmpstr (confab_xmpp_node_get_child_text (kept, "body", NULL), ==, "kept");
 }
 
+/* Names the peer chooses are copied, never interned: interned strings live
+ * forever, so new names in every stanza would grow memory without bound. */
+static void
+test_names_not_interned (void)
+{
+  g_autofree char *name = g_strdup_printf ("n%08x", g_random_int ());
+  g_autofree char *ns = g_strdup_printf ("urn:%08x", g_random_int ());
+  g_autofree char *input = g_strdup_printf (HEADER "<%s xmlns='%s' %s='1' xml:%s='2'/>", name, ns, name, name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Collector) c = parse (input, &error);
+  ConfabXmppNode *stanza;
+
+  g_assert_no_error (error);
+  stanza = g_ptr_array_index (c->stanzas, 0);
+  g_assert_true (confab_xmpp_node_is (stanza, name, ns));
+  g_assert_cmpstr (confab_xmpp_node_get_attr (stanza, name), ==, "1");
+  g_assert_cmpstr (confab_xmpp_node_get_attr_ns (stanza, name, CONFAB_XMPP_NS_XML), ==, "2");
+  g_assert_cmpuint (g_quark_try_string (name), ==, 0);
+  g_assert_cmpuint (g_quark_try_string (ns), ==, 0);
+}
+
 /* Many small characters() calls build text in linear time. */
 static void
 test_long_text_in_pieces (void)
@@ -988,12 +1021,14 @@ main (int   argc,
   g_test_add_func ("/xmpp/parser/stream/free-mid-stanza", test_free_mid_stanza);
   g_test_add_func ("/xmpp/parser/stream/stanza-outlives-parser", test_stanza_outlives_parser);
   g_test_add_func ("/xmpp/parser/stream/long-text-in-pieces", test_long_text_in_pieces);
+  g_test_add_func ("/xmpp/parser/stream/names-not-interned", test_names_not_interned);
   g_test_add_func ("/xmpp/parser/round-trip/stream", test_round_trip);
   g_test_add_func ("/xmpp/parser/round-trip/escaping", test_round_trip_escaping);
   g_test_add_func ("/xmpp/parser/ns/prefixed-equals-unprefixed", test_prefixed_equals_unprefixed);
   g_test_add_func ("/xmpp/parser/ns/redefinition", test_namespace_redefinition);
   g_test_add_func ("/xmpp/parser/ns/attributes", test_namespaced_attributes);
   g_test_add_func ("/xmpp/parser/ns/stream-namespace-stanza", test_stream_namespace_stanza);
+  g_test_add_func ("/xmpp/parser/ns/ampersand", test_namespace_with_ampersand);
 
   for (gsize i = 0; i < G_N_ELEMENTS (limit_cases); i++)
     {

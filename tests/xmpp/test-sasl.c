@@ -980,6 +980,7 @@ test_sequence_errors (void)
     g_autoptr(ConfabXmppSasl) sasl = new_sasl (CONFAB_SASL_MECHANISM_SCRAM_SHA_256, "SCRAM-SHA-256", NULL, "user", "pencil");
     g_autoptr(GBytes) initial = confab_xmpp_sasl_initial_response (sasl);
 
+    g_assert_nonnull (initial);
     g_assert_false (confab_xmpp_sasl_verify_success (sasl, empty, &error));
     g_assert_error (error, CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_AUTH_SERVER);
     g_clear_error (&error);
