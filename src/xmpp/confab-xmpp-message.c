@@ -1079,6 +1079,14 @@ check_author (ConfabXmppMessages *self,
               gboolean           *verified,
               const char         *what)
 {
+  /* In a room every occupant shares the room's bare JID, so a bare-JID
+   * match proves nothing: the MUC layer must compare occupant identities
+   * (XEP-0308 §6, XEP-0424 §5). */
+  if (message->type == CONFAB_XMPP_MESSAGE_TYPE_GROUPCHAT)
+    {
+      *verified = FALSE;
+      return TRUE;
+    }
   *verified = id_table_contains (&self->authors, message->from, id);
   if (*verified || !id_table_knows_id (&self->authors, id))
     return TRUE;

@@ -234,6 +234,8 @@ G_DECLARE_FINAL_TYPE (ConfabXmppMessages, confab_xmpp_messages, CONFAB, XMPP_MES
  *   at all (older than the table, e.g. from history or MAM) it is emitted
  *   with verified = FALSE: the core layer then MUST check the author against
  *   its history before applying it, and key its lookup by (peer, id).
+ *   In groupchat, where all occupants share the room's bare JID, they are
+ *   always emitted with verified = FALSE for the MUC layer to decide.
  *
  * - A message that claims to come from this very session's full JID can
  *   only be a reflection or a forgery and is dropped. A message with a
@@ -251,8 +253,8 @@ ConfabXmppMessages *confab_xmpp_messages_new              (void);
 void         confab_xmpp_messages_set_lang                (ConfabXmppMessages *self,
                                                            const char         *lang);
 
-/* Sends a chat message; returns its id (== origin-id), or NULL when not
- * attached to a stream. The id is recorded for receipts and markers. The
+/* Sends a chat message (the module must be attached to a stream); returns
+ * its id (== origin-id). The id is recorded for receipts and markers. The
  * core stores the message as pending with this id before or right after
  * calling (the call does not wait), and resends with options->id. */
 char        *confab_xmpp_messages_send_chat               (ConfabXmppMessages          *self,

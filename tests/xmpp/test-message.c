@@ -825,6 +825,18 @@ test_own_correction (Fixture *f, gconstpointer data)
 }
 
 static void
+test_groupchat_never_verified (Fixture *f, gconstpointer data)
+{
+  /* Occupants share the room's bare JID: a match proves nothing. */
+  receive (f, "<message from='room@muc.example.org/bob' type='groupchat' id='g1'><body>hi</body></message>");
+  receive (f, "<message from='room@muc.example.org/mallory' type='groupchat'><body>x</body>"
+              "<replace xmlns='urn:xmpp:message-correct:0' id='g1'/></message>");
+  receive (f, "<message from='room@muc.example.org/mallory' type='groupchat'>"
+              "<retract xmlns='urn:xmpp:message-retract:1' id='g1'/></message>");
+  assert_events (f, "message:room@muc.example.org:hi correction:g1:unverified retraction:g1:unverified");
+}
+
+static void
 test_misc_events (Fixture *f, gconstpointer data)
 {
   receive (f, "<message from='bob@example.org/l' type='chat'>"
@@ -895,6 +907,7 @@ main (int argc, char **argv)
   g_test_add ("/messages/corrections", Fixture, NULL, fixture_set_up, test_corrections, fixture_tear_down);
   g_test_add ("/messages/same-id-other-author", Fixture, NULL, fixture_set_up, test_same_id_other_author, fixture_tear_down);
   g_test_add ("/messages/own-correction", Fixture, NULL, fixture_set_up, test_own_correction, fixture_tear_down);
+  g_test_add ("/messages/groupchat-never-verified", Fixture, NULL, fixture_set_up, test_groupchat_never_verified, fixture_tear_down);
   g_test_add ("/messages/misc-events", Fixture, NULL, fixture_set_up, test_misc_events, fixture_tear_down);
   g_test_add ("/messages/own-session-dropped", Fixture, NULL, fixture_set_up, test_own_session_dropped, fixture_tear_down);
   g_test_add ("/messages/carbon-wrapper-ignored", Fixture, NULL, fixture_set_up, test_carbon_wrapper_ignored, fixture_tear_down);

@@ -102,6 +102,8 @@ wait_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
 
   while (!done (data) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+  if (!done (data))
+    xmpp_test_print_server_log (80);
   return done (data);
 }
 
@@ -199,10 +201,14 @@ reconnect_after_cut (ConfabXmppStream *stream,
                      Events           *events)
 {
   guint lost_before = events->lost;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   confab_test_proxy_cut (proxy);
-  while (events->lost == lost_before)
+  while (events->lost == lost_before && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+  if (events->lost == lost_before)
+    xmpp_test_print_server_log (80);
+  g_assert_cmpuint (events->lost, ==, lost_before + 1);
   xmpp_test_connect_ok (stream);
 }
 

@@ -153,3 +153,18 @@ xmpp_test_close (ConfabXmppStream *stream)
   g_assert_no_error (error);
   g_object_unref (waiter.result);
 }
+
+void
+xmpp_test_print_server_log (guint last_lines)
+{
+  g_autofree char *log = server != NULL ? confab_test_server_get_log (server) : NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n;
+
+  if (log == NULL)
+    return;
+  lines = g_strsplit (log, "\n", -1);
+  n = g_strv_length (lines);
+  for (guint i = n > last_lines ? n - last_lines : 0; i < n; i++)
+    g_test_message ("prosody: %s", lines[i]);
+}

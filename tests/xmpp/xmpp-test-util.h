@@ -37,5 +37,7 @@ void              xmpp_test_close            (ConfabXmppStream *stream);
 gboolean          xmpp_test_wait_for         (gboolean   *flag,
                                               guint       seconds);
 char             *xmpp_test_password         (const char *localpart);
+/* Prints the end of the server's log into the test output (for failures). */
+void              xmpp_test_print_server_log (guint       last_lines);
 
 G_END_DECLS
