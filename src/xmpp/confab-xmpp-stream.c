@@ -459,11 +459,20 @@ _confab_xmpp_stream_emit_accept_certificate (ConfabXmppStream     *self,
 
 /* ---- Writing -------------------------------------------------------------- */
 
+/* Closes the socket itself: immediate, and any read or write still pending
+ * on it fails at once (closing the GIOStream would refuse while they are). */
+static void
+close_socket_and_unref (gpointer connection)
+{
+  g_socket_close (g_socket_connection_get_socket (connection), NULL);
+  g_object_unref (connection);
+}
+
 typedef struct {
-  GIOStream    *io;
-  char         *data;
-  GCancellable *cancellable;
-  guint         timeout_id;
+  GSocketConnection *connection;
+  char              *data;
+  GCancellable      *cancellable;
+  guint              timeout_id;
 } LastWords;
 
 static void
@@ -475,8 +484,7 @@ last_words_written_cb (GObject      *object,
 
   g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
   g_clear_handle_id (&words->timeout_id, g_source_remove);
-  g_io_stream_close_async (words->io, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_object_unref (words->io);
+  close_socket_and_unref (words->connection);
   g_object_unref (words->cancellable);
   g_free (words->data);
   g_free (words);
@@ -497,15 +505,18 @@ last_words_timeout_cb (gpointer user_data)
 static void
 close_io (ConfabXmppStream *self)
 {
-  GIOStream *io = self->tls != NULL ? G_IO_STREAM (self->tls)
-                                    : G_IO_STREAM (self->socket_connection);
-
-  if (io != NULL && self->output != NULL && !self->writing && self->write_pending->len > 0)
+  if (self->socket_connection != NULL && self->output != NULL && self->writing)
+    {
+      /* write_cb clears this once the write in flight is done. */
+      g_object_set_data_full (G_OBJECT (self->output), "confab-close-after-write",
+                              g_object_ref (self->socket_connection), close_socket_and_unref);
+    }
+  else if (self->socket_connection != NULL && self->output != NULL && self->write_pending->len > 0)
     {
       LastWords *words = g_new0 (LastWords, 1);
       gsize len = self->write_pending->len;
 
-      words->io = g_object_ref (io);
+      words->connection = g_object_ref (self->socket_connection);
       words->data = g_string_free (g_steal_pointer (&self->write_pending), FALSE);
       self->write_pending = g_string_new (NULL);
       words->cancellable = g_cancellable_new ();
@@ -513,10 +524,9 @@ close_io (ConfabXmppStream *self)
       g_output_stream_write_all_async (self->output, words->data, len, G_PRIORITY_DEFAULT,
                                        words->cancellable, last_words_written_cb, words);
     }
-  else if (io != NULL)
+  else if (self->socket_connection != NULL)
     {
-      /* Closing the TLS connection sends close_notify and closes the socket. */
-      g_io_stream_close_async (io, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      close_socket_and_unref (g_object_ref (self->socket_connection));
     }
   g_string_truncate (self->write_pending, 0);
   self->input = NULL;
@@ -536,7 +546,11 @@ write_cb (GObject      *object,
 
   g_output_stream_write_all_finish (output, result, NULL, &error);
   if (output != self->output)
-    return;  /* the connection was replaced or torn down meanwhile */
+    {
+      /* Torn down meanwhile: close_io() left the closing to us. */
+      g_object_set_data (G_OBJECT (output), "confab-close-after-write", NULL);
+      return;
+    }
 
   self->writing = FALSE;
   if (error != NULL)

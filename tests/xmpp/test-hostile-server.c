@@ -117,6 +117,10 @@ connect_to_script (ScriptedServer *server)
   while (!r.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (confab_xmpp_stream_get_state (stream), ==, CONFAB_XMPP_STREAM_STATE_DISCONNECTED);
+  /* Let the last writes and the close complete, as the app's loop would. */
+  g_clear_object (&stream);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   return r.error;
 }
 
