@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "confab-xmpp-presence.h"
+#include "xep-0115-caps.h"
 
 #include "confab-xmpp-error.h"
 #include "confab-xmpp-iq.h"
@@ -771,7 +772,11 @@ send_stanza (ConfabXmppPresence     *self,
              int                     priority)
 {
   g_autoptr(ConfabXmppNode) stanza = confab_xmpp_presence_new_stanza (type, to, show, status, priority);
+  ConfabXmppModule *caps = confab_xmpp_stream_get_module (self->stream, CONFAB_TYPE_XEP_CAPS);
 
+  /* XEP-0115 §4 / XEP-0390 §3: available presence says what we can do. */
+  if (caps != NULL && type == CONFAB_XMPP_PRESENCE_TYPE_AVAILABLE)
+    confab_xep_caps_decorate_presence (CONFAB_XEP_CAPS (caps), stanza);
   confab_xmpp_stream_send (self->stream, stanza);
 }
 

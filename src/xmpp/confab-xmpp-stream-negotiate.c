@@ -489,6 +489,8 @@ handle_features (ConfabXmppStream *self,
       return;
     }
 
+  g_clear_pointer (&self->stream_features, confab_xmpp_node_unref);
+  self->stream_features = confab_xmpp_node_ref (features);
   self->features_sm = confab_xmpp_node_get_child (features, "sm", CONFAB_XMPP_NS_SM) != NULL;
   if (self->sm_id != NULL)
     {

@@ -109,6 +109,7 @@ struct _ConfabXmppStream {
   gboolean              sm_request_pending;
   GPtrArray            *resend_after_bind; /* messages of a session that could not resume */
   ConfabXmppNode       *post_auth_features; /* to bind after a failed resumption */
+  ConfabXmppNode       *stream_features;    /* what the server offered after SASL */
 };
 
 /* confab-xmpp-stream.c */

@@ -96,6 +96,7 @@ confab_xmpp_stream_finalize (GObject *object)
   g_array_unref (self->held);
   _confab_xmpp_stream_sm_forget (self);
   g_clear_pointer (&self->resend_after_bind, g_ptr_array_unref);
+  g_clear_pointer (&self->stream_features, confab_xmpp_node_unref);
   G_OBJECT_CLASS (confab_xmpp_stream_parent_class)->finalize (object);
 }
 
@@ -1479,6 +1480,17 @@ confab_xmpp_certificate_fingerprint (GTlsCertificate *certificate)
 }
 
 /* ---- Modules, features, acknowledgement ----------------------------------- */
+
+gboolean
+confab_xmpp_stream_has_stream_feature (ConfabXmppStream *self,
+                                       const char       *name,
+                                       const char       *ns)
+{
+  g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), FALSE);
+
+  return self->stream_features != NULL
+         && confab_xmpp_node_get_child (self->stream_features, name, ns) != NULL;
+}
 
 void
 confab_xmpp_stream_add_module (ConfabXmppStream *self,

@@ -125,6 +125,13 @@ void         confab_xmpp_stream_remove_iq_handler     (ConfabXmppStream    *self
                                                        const char          *name,
                                                        const char          *ns);
 
+/* Whether the server offered the stream feature <@name xmlns=@ns/> after
+ * authentication (RFC 6120 §4.3.2), e.g. XEP-0352's csi or RFC 6121's
+ * roster versioning. Valid from ::session-started on. */
+gboolean     confab_xmpp_stream_has_stream_feature    (ConfabXmppStream *self,
+                                                       const char       *name,
+                                                       const char       *ns);
+
 /* Modules (see confab-xmpp-module.h). The stream keeps a reference and
  * attaches the module now; confab_xmpp_stream_get_module() finds it by type. */
 typedef struct _ConfabXmppModule ConfabXmppModule;

@@ -98,6 +98,8 @@ on_session_started (ConfabXmppStream *stream,
    * starts active (XEP-0352 §4), so an inactive client says so again. */
   if (!resumed)
     self->server_active = TRUE;
+  confab_xep_csi_set_server_support (self, confab_xmpp_stream_has_stream_feature (stream, "csi",
+                                                                                   CONFAB_XEP_CSI_NS));
   sync_state (self);
 }
 
