@@ -11,7 +11,11 @@
 #include "confab-xmpp-error.h"
 #include "confab-xmpp-parser.h"
 #include "xep-0030-disco.h"
+#include "confab-xmpp-iq.h"
+#include "xep-0012-last.h"
+#include "xep-0092-version.h"
 #include "xep-0115-caps.h"
+#include "xep-0202-time.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -93,6 +97,35 @@ check_items (ConfabXmppNode *query)
     abort ();
 }
 
+/* The small info queries (XEP-0012, 0092, 0202) and stanza errors parse
+ * the same untrusted answers; they only need to fail cleanly. */
+static void
+check_info_queries (ConfabXmppNode *element)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  if (confab_xmpp_node_is (element, "query", "jabber:iq:last"))
+    confab_xep_last_parse (element, &status, &error);
+  else if (confab_xmpp_node_is (element, "query", "jabber:iq:version"))
+    g_clear_pointer (&(ConfabSoftwareVersion *) { confab_software_version_parse (element, &error) },
+                     confab_software_version_free);
+  else if (confab_xmpp_node_is (element, "time", "urn:xmpp:time"))
+    {
+      GDateTime *time = confab_xep_time_parse (element, &error);
+
+      g_clear_pointer (&time, g_date_time_unref);
+    }
+  else if (confab_xmpp_node_is (element, "error", NULL))
+    {
+      GError *stanza_error = confab_xmpp_stanza_get_error (confab_xmpp_node_get_parent (element));
+
+      if (stanza_error->domain != CONFAB_XMPP_STANZA_ERROR)
+        abort ();
+      g_error_free (stanza_error);
+    }
+}
+
 static void
 check_element (ConfabXmppNode *element)
 {
@@ -100,6 +133,8 @@ check_element (ConfabXmppNode *element)
     check_info (element);
   else if (confab_xmpp_node_is (element, "query", CONFAB_XEP_DISCO_NS_ITEMS))
     check_items (element);
+  else
+    check_info_queries (element);
 }
 
 static void

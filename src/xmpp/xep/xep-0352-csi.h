@@ -10,9 +10,9 @@ G_BEGIN_DECLS
  * looking at the client, so it can hold back unimportant traffic while we
  * are inactive.
  *
- * CSI is a stream feature (<csi xmlns='urn:xmpp:csi:0'/>, XEP-0352 §3),
- * which the stream does not expose to modules; whoever sees the stream
- * features reports them with confab_xep_csi_set_server_support().
+ * CSI is a stream feature (<csi xmlns='urn:xmpp:csi:0'/>, XEP-0352 §3): the
+ * module reads it from the stream at every session start;
+ * confab_xep_csi_set_server_support() overrides it (tests, odd servers).
  */
 
 #define CONFAB_XEP_CSI_NS "urn:xmpp:csi:0"
