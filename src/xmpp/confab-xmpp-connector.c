@@ -3,6 +3,9 @@
 
 #include "confab-xmpp-error.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #define DEFAULT_PORT            5222  /* RFC 6120 §3.2.2 fallback */
 #define DEFAULT_DIRECT_TLS_PORT 5223
 #define DEFAULT_ATTEMPT_TIMEOUT 15
@@ -168,6 +171,10 @@ connected_cb (GObject      *object,
   if (connection != NULL)
     {
       ConfabXmppTarget *target = g_ptr_array_index (data->targets, data->next_target - 1);
+
+      /* Stanzas are small and interactive: without this, Nagle's algorithm
+       * and delayed ACKs add tens of milliseconds to every login step. */
+      g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
       data->connected_direct_tls = target->direct_tls;
       g_task_return_pointer (task, connection, g_object_unref);
