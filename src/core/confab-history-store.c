@@ -1,1 +1,1728 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "confab-history-store.h"
+
+#include <string.h>
+
+#include "confab-core-error.h"
+#include "confab-database.h"
+
+#define DEFAULT_MAX_DELAY_MS 5
+#define DEFAULT_MAX_ITEMS    1000
+#define JID_CACHE_MAX        4096
+
+/* ---- Plain values ---------------------------------------------------------- */
+
+ConfabHistoryMessage *
+confab_history_message_copy (const ConfabHistoryMessage *message)
+{
+  ConfabHistoryMessage *copy;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  copy = g_memdup2 (message, sizeof *message);
+  copy->peer = g_strdup (message->peer);
+  copy->sender = g_strdup (message->sender);
+  copy->body = g_strdup (message->body);
+  copy->origin_id = g_strdup (message->origin_id);
+  copy->stanza_id = g_strdup (message->stanza_id);
+  copy->archive_id = g_strdup (message->archive_id);
+  copy->reply_to = g_strdup (message->reply_to);
+  return copy;
+}
+
+void
+confab_history_message_free (ConfabHistoryMessage *message)
+{
+  if (message == NULL)
+    return;
+  g_free (message->peer);
+  g_free (message->sender);
+  g_free (message->body);
+  g_free (message->origin_id);
+  g_free (message->stanza_id);
+  g_free (message->archive_id);
+  g_free (message->reply_to);
+  g_free (message);
+}
+
+G_DEFINE_BOXED_TYPE (ConfabHistoryMessage, confab_history_message,
+                     confab_history_message_copy, confab_history_message_free)
+
+ConfabHistoryConversation *
+confab_history_conversation_copy (const ConfabHistoryConversation *conversation)
+{
+  ConfabHistoryConversation *copy;
+
+  g_return_val_if_fail (conversation != NULL, NULL);
+
+  copy = g_memdup2 (conversation, sizeof *conversation);
+  copy->peer = g_strdup (conversation->peer);
+  copy->last_body = g_strdup (conversation->last_body);
+  return copy;
+}
+
+void
+confab_history_conversation_free (ConfabHistoryConversation *conversation)
+{
+  if (conversation == NULL)
+    return;
+  g_free (conversation->peer);
+  g_free (conversation->last_body);
+  g_free (conversation);
+}
+
+G_DEFINE_BOXED_TYPE (ConfabHistoryConversation, confab_history_conversation,
+                     confab_history_conversation_copy, confab_history_conversation_free)
+
+/* ---- Operations queued to the writer --------------------------------------- */
+
+typedef enum {
+  OP_ADD_MESSAGE,
+  OP_ADD_PENDING,
+  OP_SET_STATE,
+  OP_CORRECTION,
+  OP_RETRACTION,
+  OP_REACTIONS,
+  OP_MARK_READ,
+  OP_STOP,
+} OpKind;
+
+/* One write. It is the task data of its GTask; the queue and then the
+ * completion idle own a reference to the task, never the writer thread
+ * after it handed the op on (so the last reference to the store is never
+ * dropped on the writer thread). */
+typedef struct {
+  OpKind                  kind;
+  GTask                  *task;       /* not owned */
+  gint64                  account_id;
+  gint64                  conversation_id;
+  ConfabXmppMessage      *message;
+  ConfabHistoryDirection  direction;
+  ConfabHistoryKind       conversation_kind;
+  ConfabHistoryState      state;
+  char                   *peer;
+  char                   *sender;
+  char                   *id;
+  char                   *new_id;
+  char                   *archive_id;
+  char                   *body;
+  char                  **reactions;
+
+  /* Results, written by the writer thread before completion. */
+  gint64                  row_id;
+  ConfabHistoryOutcome    outcome;
+  GError                 *error;
+} Op;
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+
+  g_clear_pointer (&op->message, confab_xmpp_message_unref);
+  g_free (op->peer);
+  g_free (op->sender);
+  g_free (op->id);
+  g_free (op->new_id);
+  g_free (op->archive_id);
+  g_free (op->body);
+  g_strfreev (op->reactions);
+  g_clear_error (&op->error);
+  g_free (op);
+}
+
+/* ---- The writer ------------------------------------------------------------- */
+
+typedef struct {
+  GAsyncQueue    *queue;
+  ConfabDatabase *db;
+  GHashTable     *jid_ids;    /* jid → gint64 id (boxed in a pointer-sized gint64 *) */
+  GHashTable     *own_jids;   /* gint64 account id → bare JID */
+  gint            max_delay_ms;
+  gint            max_items;
+} Writer;
+
+static void
+writer_forget_caches (Writer *w)
+{
+  /* A rollback may have undone rows the caches point at. */
+  g_hash_table_remove_all (w->jid_ids);
+  g_hash_table_remove_all (w->own_jids);
+}
+
+static gboolean
+step_done (Writer        *w,
+           sqlite3_stmt  *stmt,
+           const char    *what,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      confab_database_set_error (confab_database_get_handle (w->db), what, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+run (Writer      *w,
+     const char  *sql,
+     GError     **error)
+{
+  sqlite3_stmt *stmt = confab_database_prepare (w->db, sql, error);
+
+  return stmt != NULL && step_done (w, stmt, sql, error);
+}
+
+/* Runs @stmt (bound, expecting at most one row) and reads column 0 as an
+ * integer into @value (0 when there is no row). */
+static gboolean
+query_id (Writer        *w,
+          sqlite3_stmt  *stmt,
+          gint64        *value,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *value = 0;
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (w->db), "Could not read history", error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static const char *
+own_jid (Writer  *w,
+         gint64   account_id,
+         GError **error)
+{
+  const char *jid = g_hash_table_lookup (w->own_jids, &account_id);
+  sqlite3_stmt *stmt;
+  gint64 *key;
+
+  if (jid != NULL)
+    return jid;
+  stmt = confab_database_prepare (w->db, "SELECT jid FROM accounts WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND,
+                   "No account with id %" G_GINT64_FORMAT, account_id);
+      return NULL;
+    }
+  key = g_new (gint64, 1);
+  *key = account_id;
+  jid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  g_hash_table_insert (w->own_jids, key, (char *) jid);
+  return jid;
+}
+
+/* The interned id of @jid; with @create FALSE, 0 when it was never seen. */
+static gboolean
+jid_id (Writer      *w,
+        const char  *jid,
+        gboolean     create,
+        gint64      *id,
+        GError     **error)
+{
+  gint64 *cached = g_hash_table_lookup (w->jid_ids, jid);
+  sqlite3_stmt *stmt;
+
+  if (cached != NULL)
+    {
+      *id = *cached;
+      return TRUE;
+    }
+  if (create)
+    {
+      stmt = confab_database_prepare (w->db,
+                                      "INSERT INTO jids (jid) VALUES (?1) ON CONFLICT (jid) DO NOTHING",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, jid);
+      if (!step_done (w, stmt, "Could not store an address", error))
+        return FALSE;
+    }
+  stmt = confab_database_prepare (w->db, "SELECT id FROM jids WHERE jid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, jid);
+  if (!query_id (w, stmt, id, error))
+    return FALSE;
+  if (*id != 0)
+    {
+      if (g_hash_table_size (w->jid_ids) >= JID_CACHE_MAX)
+        g_hash_table_remove_all (w->jid_ids);
+      g_hash_table_insert (w->jid_ids, g_strdup (jid), g_memdup2 (id, sizeof *id));
+    }
+  return TRUE;
+}
+
+/* The conversation of @account_id with @peer; created when @create. */
+static gboolean
+conversation_id (Writer             *w,
+                 gint64              account_id,
+                 const char         *peer,
+                 ConfabHistoryKind   kind,
+                 gboolean            create,
+                 gint64             *id,
+                 GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (create)
+    {
+      stmt = confab_database_prepare (w->db,
+                                      "INSERT INTO conversations (account_id, peer, kind)"
+                                      " VALUES (?1, ?2, ?3) ON CONFLICT (account_id, peer) DO NOTHING",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, account_id);
+      bind_text (stmt, 2, peer);
+      sqlite3_bind_int (stmt, 3, kind);
+      if (!step_done (w, stmt, "Could not store a conversation", error))
+        return FALSE;
+    }
+  stmt = confab_database_prepare (w->db,
+                                  "SELECT id FROM conversations WHERE account_id = ?1 AND peer = ?2",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, peer);
+  return query_id (w, stmt, id, error);
+}
+
+typedef struct {
+  gint64                  conversation_id;
+  ConfabHistoryDirection  direction;
+  gint64                  sender_id;
+  gint64                  timestamp;
+  const char             *body;
+  const char             *origin_id;
+  const char             *stanza_id;
+  const char             *archive_id;
+  const char             *reply_to;
+  ConfabHistoryState      state;
+} NewMessage;
+
+static gboolean
+insert_message (Writer                *w,
+                const NewMessage      *m,
+                gint64                *row_id,
+                ConfabHistoryOutcome  *outcome,
+                GError               **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 found = 0;
+
+  /* The same message by carbon, MAM and live: any of its ids, always of the
+   * same sender. Our archive's result ids are its stanza-ids, so those two
+   * are compared crosswise. */
+  if (m->origin_id != NULL || m->stanza_id != NULL || m->archive_id != NULL)
+    {
+      stmt = confab_database_prepare (w->db,
+                                      "SELECT id FROM messages WHERE conversation_id = ?1 AND sender_id = ?2"
+                                      " AND (origin_id = ?3 OR stanza_id = ?4 OR archive_id = ?4"
+                                      "      OR stanza_id = ?5 OR archive_id = ?5)"
+                                      " LIMIT 1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, m->conversation_id);
+      sqlite3_bind_int64 (stmt, 2, m->sender_id);
+      bind_text (stmt, 3, m->origin_id);
+      bind_text (stmt, 4, m->stanza_id);
+      bind_text (stmt, 5, m->archive_id);
+      if (!query_id (w, stmt, &found, error))
+        return FALSE;
+    }
+
+  if (found != 0)
+    {
+      /* OR IGNORE: an id that another row of this sender already holds is
+       * simply not copied. */
+      stmt = confab_database_prepare (w->db,
+                                      "UPDATE OR IGNORE messages SET origin_id = coalesce (origin_id, ?2),"
+                                      " stanza_id = coalesce (stanza_id, ?3),"
+                                      " archive_id = coalesce (archive_id, ?4) WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, found);
+      bind_text (stmt, 2, m->origin_id);
+      bind_text (stmt, 3, m->stanza_id);
+      bind_text (stmt, 4, m->archive_id);
+      if (!step_done (w, stmt, "Could not update a message", error))
+        return FALSE;
+      *row_id = found;
+      *outcome = CONFAB_HISTORY_OUTCOME_DUPLICATE;
+      return TRUE;
+    }
+
+  stmt = confab_database_prepare (w->db,
+                                  "INSERT INTO messages (conversation_id, direction, sender_id, timestamp,"
+                                  " body, origin_id, stanza_id, archive_id, state, reply_to)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                                  " ON CONFLICT DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, m->conversation_id);
+  sqlite3_bind_int (stmt, 2, m->direction);
+  sqlite3_bind_int64 (stmt, 3, m->sender_id);
+  sqlite3_bind_int64 (stmt, 4, m->timestamp);
+  bind_text (stmt, 5, m->body);
+  bind_text (stmt, 6, m->origin_id);
+  bind_text (stmt, 7, m->stanza_id);
+  bind_text (stmt, 8, m->archive_id);
+  sqlite3_bind_int (stmt, 9, m->state);
+  bind_text (stmt, 10, m->reply_to);
+  if (!step_done (w, stmt, "Could not store a message", error))
+    return FALSE;
+  if (sqlite3_changes (confab_database_get_handle (w->db)) == 0)
+    {
+      /* Unreachable after the lookup above while we are the only writer. */
+      *row_id = 0;
+      *outcome = CONFAB_HISTORY_OUTCOME_DUPLICATE;
+      return TRUE;
+    }
+  *row_id = sqlite3_last_insert_rowid (confab_database_get_handle (w->db));
+  *outcome = CONFAB_HISTORY_OUTCOME_STORED;
+
+  /* The conversation list, maintained in the same transaction. A received
+   * message counts as unread when it arrived live, or from MAM when it is
+   * newer than anything seen (catch-up), not when it is old history being
+   * filled in. */
+  stmt = confab_database_prepare (w->db,
+                                  "UPDATE conversations SET"
+                                  " last_message_id = CASE WHEN ?3 >= last_activity THEN ?2"
+                                  "                        ELSE last_message_id END,"
+                                  " unread_count = unread_count +"
+                                  "   (CASE WHEN ?4 AND (?5 OR ?3 > last_activity) THEN 1 ELSE 0 END),"
+                                  " last_activity = max (last_activity, ?3)"
+                                  " WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, m->conversation_id);
+  sqlite3_bind_int64 (stmt, 2, *row_id);
+  sqlite3_bind_int64 (stmt, 3, m->timestamp);
+  sqlite3_bind_int (stmt, 4, m->direction == CONFAB_HISTORY_DIRECTION_IN);
+  sqlite3_bind_int (stmt, 5, m->archive_id == NULL);
+  return step_done (w, stmt, "Could not update a conversation", error);
+}
+
+/* Our message @id in the conversation with @peer moves forward to @state. */
+static gboolean
+advance_state (Writer                *w,
+               gint64                 account_id,
+               const char            *peer,
+               const char            *id,
+               ConfabHistoryState     state,
+               gint64                *row_id,
+               ConfabHistoryOutcome  *outcome,
+               GError               **error)
+{
+  const char *own = own_jid (w, account_id, error);
+  gint64 conv = 0, own_id = 0, target = 0;
+  sqlite3_stmt *stmt;
+
+  *outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
+  if (own == NULL ||
+      !conversation_id (w, account_id, peer, 0, FALSE, &conv, error) ||
+      !jid_id (w, own, FALSE, &own_id, error))
+    return FALSE;
+  if (conv == 0 || own_id == 0 || id == NULL)
+    return TRUE;
+
+  stmt = confab_database_prepare (w->db,
+                                  "SELECT id FROM messages WHERE conversation_id = ?1 AND origin_id = ?2"
+                                  " AND sender_id = ?3 AND direction = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conv);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, own_id);
+  if (!query_id (w, stmt, &target, error))
+    return FALSE;
+  if (target == 0)
+    return TRUE;
+
+  stmt = confab_database_prepare (w->db,
+                                  "UPDATE messages SET state = ?2 WHERE id = ?1 AND state < ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target);
+  sqlite3_bind_int (stmt, 2, state);
+  if (!step_done (w, stmt, "Could not update a message", error))
+    return FALSE;
+  *row_id = target;
+  if (sqlite3_changes (confab_database_get_handle (w->db)) > 0)
+    *outcome = CONFAB_HISTORY_OUTCOME_UPDATED;
+  return TRUE;
+}
+
+/* @sender's own message @id (any of its ids, or its latest correction's). */
+static gboolean
+find_authored (Writer      *w,
+               gint64       account_id,
+               const char  *peer,
+               const char  *sender,
+               const char  *id,
+               gint64      *target,
+               GError     **error)
+{
+  gint64 conv = 0, sender_id = 0;
+  sqlite3_stmt *stmt;
+
+  *target = 0;
+  if (id == NULL ||
+      !conversation_id (w, account_id, peer, 0, FALSE, &conv, error) ||
+      !jid_id (w, sender, FALSE, &sender_id, error))
+    return id == NULL;
+  if (conv == 0 || sender_id == 0)
+    return TRUE;
+
+  stmt = confab_database_prepare (w->db,
+                                  "SELECT id FROM messages WHERE conversation_id = ?1 AND sender_id = ?2"
+                                  " AND (origin_id = ?3 OR stanza_id = ?3 OR archive_id = ?3"
+                                  "      OR last_edit_id = ?3)"
+                                  " ORDER BY id LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conv);
+  sqlite3_bind_int64 (stmt, 2, sender_id);
+  bind_text (stmt, 3, id);
+  return query_id (w, stmt, target, error);
+}
+
+/* XEP-0308: only the author of the original may correct it. */
+static gboolean
+correct (Writer                *w,
+         gint64                 account_id,
+         const char            *peer,
+         const char            *sender,
+         const char            *replace_id,
+         const char            *new_id,
+         const char            *body,
+         gint64                *row_id,
+         ConfabHistoryOutcome  *outcome,
+         GError               **error)
+{
+  gint64 target = 0;
+  sqlite3_stmt *stmt;
+
+  *outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
+  if (!find_authored (w, account_id, peer, sender, replace_id, &target, error))
+    return FALSE;
+  if (target == 0 || body == NULL)
+    return TRUE;
+
+  /* A retracted message stays retracted. */
+  stmt = confab_database_prepare (w->db,
+                                  "UPDATE OR IGNORE messages SET body = ?2, edited = 1,"
+                                  " last_edit_id = coalesce (?3, last_edit_id)"
+                                  " WHERE id = ?1 AND retracted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target);
+  bind_text (stmt, 2, body);
+  bind_text (stmt, 3, new_id);
+  if (!step_done (w, stmt, "Could not correct a message", error))
+    return FALSE;
+  *row_id = target;
+  if (sqlite3_changes (confab_database_get_handle (w->db)) > 0)
+    *outcome = CONFAB_HISTORY_OUTCOME_UPDATED;
+  return TRUE;
+}
+
+/* XEP-0424: only the author may retract; the text is removed (and so
+ * leaves the search index), the row stays as a tombstone. */
+static gboolean
+retract (Writer                *w,
+         gint64                 account_id,
+         const char            *peer,
+         const char            *sender,
+         const char            *retract_id,
+         gint64                *row_id,
+         ConfabHistoryOutcome  *outcome,
+         GError               **error)
+{
+  gint64 target = 0;
+  sqlite3_stmt *stmt;
+
+  *outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
+  if (!find_authored (w, account_id, peer, sender, retract_id, &target, error))
+    return FALSE;
+  if (target == 0)
+    return TRUE;
+
+  stmt = confab_database_prepare (w->db,
+                                  "UPDATE messages SET body = NULL, retracted = 1"
+                                  " WHERE id = ?1 AND retracted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target);
+  if (!step_done (w, stmt, "Could not retract a message", error))
+    return FALSE;
+  *row_id = target;
+  if (sqlite3_changes (confab_database_get_handle (w->db)) > 0)
+    *outcome = CONFAB_HISTORY_OUTCOME_UPDATED;
+  return TRUE;
+}
+
+/* XEP-0444 §3.2: the new set replaces the sender's previous one. */
+static gboolean
+react (Writer                *w,
+       gint64                 account_id,
+       const char            *peer,
+       const char            *sender,
+       const char            *message_id,
+       const char * const    *reactions,
+       gint64                *row_id,
+       ConfabHistoryOutcome  *outcome,
+       GError               **error)
+{
+  gint64 conv = 0, target = 0, sender_id = 0;
+  sqlite3_stmt *stmt;
+
+  *outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
+  if (message_id == NULL ||
+      !conversation_id (w, account_id, peer, 0, FALSE, &conv, error))
+    return message_id == NULL;
+  if (conv == 0)
+    return TRUE;
+
+  /* Anyone in the conversation may react to any of its messages; if two
+   * senders used the same id, the first stored one is meant. */
+  stmt = confab_database_prepare (w->db,
+                                  "SELECT id FROM messages WHERE conversation_id = ?1"
+                                  " AND (origin_id = ?2 OR stanza_id = ?2 OR archive_id = ?2)"
+                                  " ORDER BY id LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, conv);
+  bind_text (stmt, 2, message_id);
+  if (!query_id (w, stmt, &target, error))
+    return FALSE;
+  if (target == 0)
+    return TRUE;
+  if (!jid_id (w, sender, TRUE, &sender_id, error))
+    return FALSE;
+
+  stmt = confab_database_prepare (w->db,
+                                  "DELETE FROM reactions WHERE message_id = ?1 AND sender_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target);
+  sqlite3_bind_int64 (stmt, 2, sender_id);
+  if (!step_done (w, stmt, "Could not store reactions", error))
+    return FALSE;
+
+  for (guint i = 0; reactions != NULL && reactions[i] != NULL; i++)
+    {
+      if (reactions[i][0] == '\0')
+        continue;
+      stmt = confab_database_prepare (w->db,
+                                      "INSERT INTO reactions (message_id, sender_id, emoji)"
+                                      " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, target);
+      sqlite3_bind_int64 (stmt, 2, sender_id);
+      bind_text (stmt, 3, reactions[i]);
+      if (!step_done (w, stmt, "Could not store reactions", error))
+        return FALSE;
+    }
+  *row_id = target;
+  *outcome = CONFAB_HISTORY_OUTCOME_UPDATED;
+  return TRUE;
+}
+
+static gint64
+datetime_to_usec (GDateTime *dt)
+{
+  /* g_date_time_to_unix_usec() is GLib 2.80; we target 2.74. */
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+}
+
+static gboolean
+apply_add_message (Writer  *w,
+                   Op      *op,
+                   GError **error)
+{
+  ConfabXmppMessage *msg = op->message;
+  ConfabXmppMessageType type = confab_xmpp_message_get_message_type (msg);
+  ConfabJid *from = confab_xmpp_message_get_from (msg);
+  ConfabJid *to = confab_xmpp_message_get_to (msg);
+  gboolean groupchat = type == CONFAB_XMPP_MESSAGE_TYPE_GROUPCHAT;
+  const char *own, *peer, *sender, *body, *origin_id, *replace_id, *reactions_id;
+  gboolean from_own;
+  GDateTime *delay;
+  NewMessage m = { 0 };
+
+  op->outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
+  own = own_jid (w, op->account_id, error);
+  if (own == NULL)
+    return FALSE;
+  from_own = g_strcmp0 (confab_jid_get_bare_string (from), own) == 0;
+
+  /* Who is the conversation with, and who wrote this. */
+  if (groupchat)
+    {
+      /* The room; occupants share its bare JID and are told apart by their
+       * full JID. */
+      if (from_own && to == NULL)
+        return TRUE;
+      peer = confab_jid_get_bare_string (from_own ? to : from);
+      sender = from_own ? own : confab_jid_to_string (from);
+    }
+  else if (op->direction == CONFAB_HISTORY_DIRECTION_OUT)
+    {
+      if (to == NULL)
+        {
+          g_set_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_INVALID,
+                       "An outgoing message needs a recipient");
+          return FALSE;
+        }
+      peer = confab_jid_get_bare_string (to);
+      sender = own;
+    }
+  else
+    {
+      peer = confab_jid_get_bare_string (from);
+      sender = peer;
+    }
+
+  /* RFC 6120 §8.3: a bounce of one of ours. */
+  if (type == CONFAB_XMPP_MESSAGE_TYPE_ERROR)
+    {
+      if (op->direction != CONFAB_HISTORY_DIRECTION_IN)
+        return TRUE;
+      return advance_state (w, op->account_id, peer, confab_xmpp_message_get_id (msg),
+                            CONFAB_HISTORY_STATE_FAILED, &op->row_id, &op->outcome, error);
+    }
+
+  if (confab_xmpp_message_get_retract_id (msg) != NULL)
+    return retract (w, op->account_id, peer, sender, confab_xmpp_message_get_retract_id (msg),
+                    &op->row_id, &op->outcome, error);
+
+  body = confab_xmpp_message_get_display_body (msg);
+  origin_id = confab_xmpp_message_get_origin_id (msg);
+  if (origin_id == NULL)
+    origin_id = confab_xmpp_message_get_id (msg);
+
+  replace_id = confab_xmpp_message_get_replace_id (msg);
+  if (replace_id != NULL && body != NULL)
+    {
+      if (!correct (w, op->account_id, peer, sender, replace_id, origin_id, body,
+                    &op->row_id, &op->outcome, error))
+        return FALSE;
+      if (op->outcome != CONFAB_HISTORY_OUTCOME_IGNORED)
+        return TRUE;
+      /* Nothing of this sender to correct: keep the text as a message. */
+    }
+
+  reactions_id = confab_xmpp_message_get_reactions_id (msg);
+  if (reactions_id != NULL)
+    return react (w, op->account_id, peer, sender, reactions_id,
+                  confab_xmpp_message_get_reactions (msg), &op->row_id, &op->outcome, error);
+
+  /* Receipts and markers from the peer about our messages; the lookup is in
+   * the conversation with the JID they came from, so nobody else's count. */
+  if (op->direction == CONFAB_HISTORY_DIRECTION_IN && !groupchat)
+    {
+      const char *receipt_id = confab_xmpp_message_get_receipt_id (msg);
+      ConfabXmppMarker marker = confab_xmpp_message_get_marker (msg);
+
+      if (receipt_id != NULL &&
+          !advance_state (w, op->account_id, peer, receipt_id, CONFAB_HISTORY_STATE_DELIVERED,
+                          &op->row_id, &op->outcome, error))
+        return FALSE;
+      if (marker != CONFAB_XMPP_MARKER_NONE &&
+          !advance_state (w, op->account_id, peer, confab_xmpp_message_get_marker_id (msg),
+                          marker == CONFAB_XMPP_MARKER_RECEIVED ? CONFAB_HISTORY_STATE_DELIVERED
+                                                                : CONFAB_HISTORY_STATE_READ,
+                          &op->row_id, &op->outcome, error))
+        return FALSE;
+    }
+
+  if (body == NULL)
+    return TRUE;
+
+  if (!conversation_id (w, op->account_id, peer,
+                        groupchat ? CONFAB_HISTORY_KIND_GROUPCHAT : CONFAB_HISTORY_KIND_CHAT,
+                        TRUE, &m.conversation_id, error) ||
+      !jid_id (w, sender, TRUE, &m.sender_id, error))
+    return FALSE;
+
+  delay = confab_xmpp_message_get_delay (msg);
+  m.direction = op->direction;
+  m.timestamp = delay != NULL ? datetime_to_usec (delay) : g_get_real_time ();
+  m.body = body;
+  m.origin_id = origin_id;
+  m.stanza_id = confab_xmpp_message_get_stanza_id (msg);
+  m.archive_id = op->archive_id;
+  m.reply_to = confab_xmpp_message_get_reply_id (msg);
+  /* Our own message seen in a carbon or the archive went out already. */
+  m.state = op->direction == CONFAB_HISTORY_DIRECTION_OUT ? CONFAB_HISTORY_STATE_SENT
+                                                          : CONFAB_HISTORY_STATE_DELIVERED;
+  return insert_message (w, &m, &op->row_id, &op->outcome, error);
+}
+
+static gboolean
+apply_op (Writer  *w,
+          Op      *op,
+          GError **error)
+{
+  switch (op->kind)
+    {
+    case OP_ADD_MESSAGE:
+      return apply_add_message (w, op, error);
+
+    case OP_ADD_PENDING:
+      {
+        const char *own = own_jid (w, op->account_id, error);
+        NewMessage m = { 0 };
+
+        if (own == NULL ||
+            !conversation_id (w, op->account_id, op->peer, op->conversation_kind, TRUE,
+                              &m.conversation_id, error) ||
+            !jid_id (w, own, TRUE, &m.sender_id, error))
+          return FALSE;
+        m.direction = CONFAB_HISTORY_DIRECTION_OUT;
+        m.timestamp = g_get_real_time ();
+        m.body = op->body;
+        m.origin_id = op->id;
+        m.state = CONFAB_HISTORY_STATE_PENDING;
+        return insert_message (w, &m, &op->row_id, &op->outcome, error);
+      }
+
+    case OP_SET_STATE:
+      return advance_state (w, op->account_id, op->peer, op->id, op->state,
+                            &op->row_id, &op->outcome, error);
+
+    case OP_CORRECTION:
+      return correct (w, op->account_id, op->peer, op->sender, op->id, op->new_id, op->body,
+                      &op->row_id, &op->outcome, error);
+
+    case OP_RETRACTION:
+      return retract (w, op->account_id, op->peer, op->sender, op->id,
+                      &op->row_id, &op->outcome, error);
+
+    case OP_REACTIONS:
+      return react (w, op->account_id, op->peer, op->sender, op->id,
+                    (const char * const *) op->reactions, &op->row_id, &op->outcome, error);
+
+    case OP_MARK_READ:
+      {
+        sqlite3_stmt *stmt = confab_database_prepare (w->db,
+                                                      "UPDATE conversations SET unread_count = 0"
+                                                      " WHERE id = ?1 AND unread_count != 0", error);
+
+        if (stmt == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (stmt, 1, op->conversation_id);
+        if (!step_done (w, stmt, "Could not update a conversation", error))
+          return FALSE;
+        op->outcome = sqlite3_changes (confab_database_get_handle (w->db)) > 0
+                      ? CONFAB_HISTORY_OUTCOME_UPDATED : CONFAB_HISTORY_OUTCOME_IGNORED;
+        return TRUE;
+      }
+
+    case OP_STOP:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Applies @op inside the open transaction, in a savepoint of its own. */
+static void
+writer_apply (Writer *w,
+              Op     *op)
+{
+  GCancellable *cancellable = g_task_get_cancellable (op->task);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &op->error))
+    return;
+  if (!run (w, "SAVEPOINT op", &op->error))
+    return;
+  if (apply_op (w, op, &op->error))
+    {
+      run (w, "RELEASE op", NULL);
+      return;
+    }
+  run (w, "ROLLBACK TO op", NULL);
+  run (w, "RELEASE op", NULL);
+  writer_forget_caches (w);
+}
+
+static gboolean
+complete_op_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+
+  if (op->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&op->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands the op's result to its main context; the reference to the task
+ * goes with it. */
+static void
+writer_complete (Op *op)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, complete_op_cb, op->task, NULL);
+  g_source_set_static_name (source, "[confab] history write done");
+  g_source_attach (source, g_task_get_context (op->task));
+  g_source_unref (source);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *w = data;
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+      g_autoptr(GError) tx_error = NULL;
+      Op *op = g_async_queue_pop (w->queue);
+      guint max_items = MAX (1, g_atomic_int_get (&w->max_items));
+      gint64 deadline;
+      gboolean in_tx;
+
+      if (op->kind == OP_STOP)
+        {
+          op_free (op);
+          break;
+        }
+
+      deadline = g_get_monotonic_time () + g_atomic_int_get (&w->max_delay_ms) * G_TIME_SPAN_MILLISECOND;
+      in_tx = confab_database_begin (w->db, &tx_error);
+
+      /* Collect what is queued until the batch is full or its time is up. */
+      while (op != NULL)
+        {
+          gint64 now;
+
+          if (in_tx)
+            writer_apply (w, op);
+          else
+            op->error = g_error_copy (tx_error);
+          g_ptr_array_add (batch, op);
+          if (batch->len >= max_items)
+            break;
+
+          now = g_get_monotonic_time ();
+          if (now < deadline)
+            op = g_async_queue_timeout_pop (w->queue, deadline - now);
+          else
+            op = g_async_queue_try_pop (w->queue);
+          if (op != NULL && op->kind == OP_STOP)
+            {
+              op_free (op);
+              op = NULL;
+              stop = TRUE;
+            }
+        }
+
+      if (in_tx && !confab_database_commit (w->db, &tx_error))
+        {
+          confab_database_rollback (w->db);
+          writer_forget_caches (w);
+          for (guint i = 0; i < batch->len; i++)
+            {
+              Op *done = g_ptr_array_index (batch, i);
+
+              if (done->error == NULL)
+                done->error = g_error_copy (tx_error);
+            }
+        }
+
+      /* Only now, after the commit, is anyone told. */
+      for (guint i = 0; i < batch->len; i++)
+        writer_complete (g_ptr_array_index (batch, i));
+    }
+
+  return NULL;
+}
+
+static void
+writer_free (Writer *w)
+{
+  g_clear_pointer (&w->queue, g_async_queue_unref);
+  g_clear_object (&w->db);
+  g_clear_pointer (&w->jid_ids, g_hash_table_unref);
+  g_clear_pointer (&w->own_jids, g_hash_table_unref);
+  g_free (w);
+}
+
+/* ---- The store --------------------------------------------------------------- */
+
+struct _ConfabHistoryStore
+{
+  GObject         parent_instance;
+
+  ConfabDatabase *reader;
+  Writer         *writer;
+  GThread        *thread;
+};
+
+G_DEFINE_FINAL_TYPE (ConfabHistoryStore, confab_history_store, G_TYPE_OBJECT)
+
+static void
+confab_history_store_dispose (GObject *object)
+{
+  ConfabHistoryStore *self = CONFAB_HISTORY_STORE (object);
+
+  if (self->thread != NULL)
+    {
+      Op *stop = g_new0 (Op, 1);
+
+      /* Every queued op holds a reference to us through its task, so the
+       * queue is empty here; STOP just ends the thread. */
+      stop->kind = OP_STOP;
+      g_async_queue_push (self->writer->queue, stop);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+  g_clear_pointer (&self->writer, writer_free);
+  g_clear_object (&self->reader);
+
+  G_OBJECT_CLASS (confab_history_store_parent_class)->dispose (object);
+}
+
+static void
+confab_history_store_class_init (ConfabHistoryStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = confab_history_store_dispose;
+}
+
+static void
+confab_history_store_init (ConfabHistoryStore *self)
+{
+}
+
+ConfabHistoryStore *
+confab_history_store_new (const char  *path,
+                          GError     **error)
+{
+  g_autoptr(ConfabHistoryStore) self = NULL;
+  g_autoptr(ConfabDatabase) db = NULL;
+  Writer *w;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The writer's connection first: it creates and migrates. */
+  db = confab_database_open (path, CONFAB_DATABASE_FLAGS_NONE, error);
+  if (db == NULL)
+    return NULL;
+
+  self = g_object_new (CONFAB_TYPE_HISTORY_STORE, NULL);
+  self->reader = confab_database_open (path, CONFAB_DATABASE_READ_ONLY, error);
+  if (self->reader == NULL)
+    return NULL;
+
+  w = g_new0 (Writer, 1);
+  w->queue = g_async_queue_new ();
+  w->db = g_steal_pointer (&db);
+  w->jid_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w->own_jids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  w->max_delay_ms = DEFAULT_MAX_DELAY_MS;
+  w->max_items = DEFAULT_MAX_ITEMS;
+  self->writer = w;
+  self->thread = g_thread_new ("confab-history", writer_thread, w);
+
+  return g_steal_pointer (&self);
+}
+
+void
+confab_history_store_set_batch_limits (ConfabHistoryStore *self,
+                                       guint               max_delay_ms,
+                                       guint               max_items)
+{
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+
+  g_atomic_int_set (&self->writer->max_delay_ms, (gint) MIN (max_delay_ms, 10000));
+  g_atomic_int_set (&self->writer->max_items, (gint) CLAMP (max_items, 1, 100000));
+}
+
+/* ---- Writes ------------------------------------------------------------------ */
+
+static Op *
+queue_op (ConfabHistoryStore  *self,
+          OpKind               kind,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  /* A write that was applied is reported as applied, even if cancelled
+   * meanwhile: the caller must know it is stored. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, op, op_free);
+  op->kind = kind;
+  op->task = task;
+  op->outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
+  return op;
+}
+
+static void
+push_op (ConfabHistoryStore *self,
+         Op                 *op)
+{
+  /* The queue owns the task's reference from here on. */
+  g_async_queue_push (self->writer->queue, op);
+}
+
+void
+confab_history_store_add_message_async (ConfabHistoryStore     *self,
+                                        gint64                  account_id,
+                                        ConfabXmppMessage      *message,
+                                        ConfabHistoryDirection  direction,
+                                        const char             *archive_id,
+                                        GCancellable           *cancellable,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (message != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  op = queue_op (self, OP_ADD_MESSAGE, confab_history_store_add_message_async,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->message = confab_xmpp_message_ref (message);
+  op->direction = direction;
+  op->archive_id = g_strdup (archive_id);
+  push_op (self, op);
+}
+
+gboolean
+confab_history_store_add_message_finish (ConfabHistoryStore    *self,
+                                         GAsyncResult          *result,
+                                         gint64                *row_id,
+                                         ConfabHistoryOutcome  *outcome,
+                                         GError               **error)
+{
+  Op *op;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  op = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (row_id != NULL)
+    *row_id = op->row_id;
+  if (outcome != NULL)
+    *outcome = op->outcome;
+  return TRUE;
+}
+
+void
+confab_history_store_add_outgoing_pending_async (ConfabHistoryStore  *self,
+                                                 gint64               account_id,
+                                                 const char          *peer,
+                                                 ConfabHistoryKind    kind,
+                                                 const char          *body,
+                                                 const char          *origin_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (peer != NULL);
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (origin_id != NULL);
+
+  op = queue_op (self, OP_ADD_PENDING, confab_history_store_add_message_async,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->peer = g_strdup (peer);
+  op->conversation_kind = kind;
+  op->body = g_strdup (body);
+  op->id = g_strdup (origin_id);
+  push_op (self, op);
+}
+
+void
+confab_history_store_set_state_async (ConfabHistoryStore  *self,
+                                      gint64               account_id,
+                                      const char          *peer,
+                                      const char          *origin_id,
+                                      ConfabHistoryState   state,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (peer != NULL);
+  g_return_if_fail (origin_id != NULL);
+
+  op = queue_op (self, OP_SET_STATE, confab_history_store_apply_finish,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->peer = g_strdup (peer);
+  op->id = g_strdup (origin_id);
+  op->state = state;
+  push_op (self, op);
+}
+
+void
+confab_history_store_apply_correction_async (ConfabHistoryStore  *self,
+                                             gint64               account_id,
+                                             const char          *peer,
+                                             const char          *sender,
+                                             const char          *replace_id,
+                                             const char          *new_id,
+                                             const char          *body,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (peer != NULL && sender != NULL && replace_id != NULL && body != NULL);
+
+  op = queue_op (self, OP_CORRECTION, confab_history_store_apply_finish,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->peer = g_strdup (peer);
+  op->sender = g_strdup (sender);
+  op->id = g_strdup (replace_id);
+  op->new_id = g_strdup (new_id);
+  op->body = g_strdup (body);
+  push_op (self, op);
+}
+
+void
+confab_history_store_apply_retraction_async (ConfabHistoryStore  *self,
+                                             gint64               account_id,
+                                             const char          *peer,
+                                             const char          *sender,
+                                             const char          *retract_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (peer != NULL && sender != NULL && retract_id != NULL);
+
+  op = queue_op (self, OP_RETRACTION, confab_history_store_apply_finish,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->peer = g_strdup (peer);
+  op->sender = g_strdup (sender);
+  op->id = g_strdup (retract_id);
+  push_op (self, op);
+}
+
+void
+confab_history_store_apply_reactions_async (ConfabHistoryStore  *self,
+                                            gint64               account_id,
+                                            const char          *peer,
+                                            const char          *sender,
+                                            const char          *message_id,
+                                            const char * const  *reactions,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (peer != NULL && sender != NULL && message_id != NULL);
+
+  op = queue_op (self, OP_REACTIONS, confab_history_store_apply_finish,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->peer = g_strdup (peer);
+  op->sender = g_strdup (sender);
+  op->id = g_strdup (message_id);
+  op->reactions = g_strdupv ((char **) reactions);
+  push_op (self, op);
+}
+
+void
+confab_history_store_mark_read_async (ConfabHistoryStore  *self,
+                                      gint64               conversation_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+
+  op = queue_op (self, OP_MARK_READ, confab_history_store_apply_finish,
+                 cancellable, callback, user_data);
+  op->conversation_id = conversation_id;
+  push_op (self, op);
+}
+
+gboolean
+confab_history_store_apply_finish (ConfabHistoryStore    *self,
+                                   GAsyncResult          *result,
+                                   ConfabHistoryOutcome  *outcome,
+                                   GError               **error)
+{
+  Op *op;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  op = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (outcome != NULL)
+    *outcome = op->outcome;
+  return TRUE;
+}
+
+/* ---- Reads ------------------------------------------------------------------- */
+
+#define MESSAGE_COLUMNS \
+  "m.id, m.conversation_id, c.peer, m.direction, j.jid, m.timestamp, m.body, m.origin_id," \
+  " m.stanza_id, m.archive_id, m.state, m.edited, m.retracted, m.reply_to"
+#define MESSAGE_JOINS \
+  " JOIN conversations c ON c.id = m.conversation_id JOIN jids j ON j.id = m.sender_id"
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static ConfabHistoryMessage *
+message_from_row (sqlite3_stmt *stmt)
+{
+  ConfabHistoryMessage *m = g_new0 (ConfabHistoryMessage, 1);
+
+  m->id = sqlite3_column_int64 (stmt, 0);
+  m->conversation_id = sqlite3_column_int64 (stmt, 1);
+  m->peer = column_strdup (stmt, 2);
+  m->direction = sqlite3_column_int (stmt, 3);
+  m->sender = column_strdup (stmt, 4);
+  m->timestamp = sqlite3_column_int64 (stmt, 5);
+  m->body = column_strdup (stmt, 6);
+  m->origin_id = column_strdup (stmt, 7);
+  m->stanza_id = column_strdup (stmt, 8);
+  m->archive_id = column_strdup (stmt, 9);
+  m->state = sqlite3_column_int (stmt, 10);
+  m->edited = sqlite3_column_int (stmt, 11) != 0;
+  m->retracted = sqlite3_column_int (stmt, 12) != 0;
+  m->reply_to = column_strdup (stmt, 13);
+  return m;
+}
+
+/* Steps @stmt to the end, collecting messages; resets it either way. */
+static GPtrArray *
+collect_messages (ConfabHistoryStore  *self,
+                  sqlite3_stmt        *stmt,
+                  gboolean             reverse,
+                  GError             **error)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) confab_history_message_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (messages, message_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (self->reader),
+                                 "Could not read history", error);
+      return NULL;
+    }
+  if (reverse)
+    {
+      for (guint i = 0, j = messages->len; i + 1 < j; i++, j--)
+        {
+          gpointer tmp = messages->pdata[i];
+
+          messages->pdata[i] = messages->pdata[j - 1];
+          messages->pdata[j - 1] = tmp;
+        }
+    }
+  return g_steal_pointer (&messages);
+}
+
+ConfabHistoryMessage *
+confab_history_store_get_message (ConfabHistoryStore  *self,
+                                  gint64               message_id,
+                                  GError             **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE m.id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  found = collect_messages (self, stmt, FALSE, error);
+  if (found == NULL)
+    return NULL;
+  if (found->len == 0)
+    {
+      g_set_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND,
+                   "No message with id %" G_GINT64_FORMAT, message_id);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (found, 0);
+}
+
+GPtrArray *
+confab_history_store_list_newest (ConfabHistoryStore  *self,
+                                  gint64               conversation_id,
+                                  guint                limit,
+                                  GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  /* Walks messages_by_time backwards from the end: reads only @limit rows. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE m.conversation_id = ?1"
+                                  " ORDER BY m.timestamp DESC, m.id DESC LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  return collect_messages (self, stmt, TRUE, error);
+}
+
+GPtrArray *
+confab_history_store_list_before (ConfabHistoryStore  *self,
+                                  gint64               conversation_id,
+                                  gint64               message_id,
+                                  guint                limit,
+                                  GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  /* (timestamp, id) is the order of messages_by_time (the rowid ends every
+   * index entry), so the row value comparison is a range on the index. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE m.conversation_id = ?1"
+                                  " AND (m.timestamp, m.id) < (SELECT timestamp, id FROM messages"
+                                  "                           WHERE id = ?2 AND conversation_id = ?1)"
+                                  " ORDER BY m.timestamp DESC, m.id DESC LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int64 (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, limit);
+  return collect_messages (self, stmt, TRUE, error);
+}
+
+char *
+confab_history_fts_query_from_text (const char *text)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+  const char *p = text;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  while (*p != '\0')
+    {
+      const char *start, *q;
+      gboolean has_token_char = FALSE;
+
+      while (*p != '\0' && g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (*p == '\0')
+        break;
+      start = p;
+      while (*p != '\0' && !g_unichar_isspace (g_utf8_get_char (p)))
+        {
+          if (g_unichar_isalnum (g_utf8_get_char (p)))
+            has_token_char = TRUE;
+          p = g_utf8_next_char (p);
+        }
+      /* A word without letters or digits yields no token; as a phrase it
+       * would match nothing at all, so it is left out. */
+      if (!has_token_char)
+        continue;
+
+      /* Every word is an FTS5 string: inside "…" nothing is syntax (no
+       * operators, columns, prefixes or NEAR) and " is written "". */
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_c (query, '"');
+      for (q = start; q < p; q++)
+        {
+          if (*q == '"')
+            g_string_append_c (query, '"');
+          g_string_append_c (query, *q);
+        }
+      g_string_append_c (query, '"');
+    }
+
+  if (query->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&query), FALSE);
+}
+
+GPtrArray *
+confab_history_store_search (ConfabHistoryStore  *self,
+                             gint64               conversation_id,
+                             const char          *text,
+                             guint                limit,
+                             GError             **error)
+{
+  g_autofree char *query = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  query = confab_history_fts_query_from_text (text);
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) confab_history_message_free);
+
+  /* Newest stored first: FTS5 walks its matches by descending rowid and
+   * stops at the limit, where sorting every match by timestamp would read
+   * them all for a common word. */
+  if (conversation_id != 0)
+    stmt = confab_database_prepare (self->reader,
+                                    "SELECT " MESSAGE_COLUMNS " FROM messages_fts f"
+                                    " JOIN messages m ON m.id = f.rowid" MESSAGE_JOINS
+                                    " WHERE messages_fts MATCH ?1 AND m.conversation_id = ?3"
+                                    " ORDER BY f.rowid DESC LIMIT ?2", error);
+  else
+    stmt = confab_database_prepare (self->reader,
+                                    "SELECT " MESSAGE_COLUMNS " FROM messages_fts f"
+                                    " JOIN messages m ON m.id = f.rowid" MESSAGE_JOINS
+                                    " WHERE messages_fts MATCH ?1"
+                                    " ORDER BY f.rowid DESC LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, query);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  if (conversation_id != 0)
+    sqlite3_bind_int64 (stmt, 3, conversation_id);
+  return collect_messages (self, stmt, FALSE, error);
+}
+
+GPtrArray *
+confab_history_store_list_pending (ConfabHistoryStore  *self,
+                                   gint64               account_id,
+                                   GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  /* state = 0 literally, so the partial index messages_pending applies. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE c.account_id = ?1 AND m.state = 0 AND m.direction = 1"
+                                  " ORDER BY m.timestamp, m.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  return collect_messages (self, stmt, FALSE, error);
+}
+
+static GPtrArray *
+collect_conversations (ConfabHistoryStore  *self,
+                       sqlite3_stmt        *stmt,
+                       GError             **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) confab_history_conversation_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ConfabHistoryConversation *c = g_new0 (ConfabHistoryConversation, 1);
+
+      c->id = sqlite3_column_int64 (stmt, 0);
+      c->account_id = sqlite3_column_int64 (stmt, 1);
+      c->peer = column_strdup (stmt, 2);
+      c->kind = sqlite3_column_int (stmt, 3);
+      c->last_message_id = sqlite3_column_int64 (stmt, 4);
+      c->last_activity = sqlite3_column_int64 (stmt, 5);
+      c->unread_count = (guint) sqlite3_column_int64 (stmt, 6);
+      c->last_body = column_strdup (stmt, 7);
+      g_ptr_array_add (list, c);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (self->reader),
+                                 "Could not read conversations", error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+#define CONVERSATION_SELECT \
+  "SELECT c.id, c.account_id, c.peer, c.kind, c.last_message_id, c.last_activity," \
+  " c.unread_count, m.body FROM conversations c LEFT JOIN messages m ON m.id = c.last_message_id"
+
+ConfabHistoryConversation *
+confab_history_store_get_conversation (ConfabHistoryStore  *self,
+                                       gint64               account_id,
+                                       const char          *peer,
+                                       GError             **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+  g_return_val_if_fail (peer != NULL, NULL);
+
+  stmt = confab_database_prepare (self->reader,
+                                  CONVERSATION_SELECT " WHERE c.account_id = ?1 AND c.peer = ?2",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, peer);
+  list = collect_conversations (self, stmt, error);
+  if (list == NULL || list->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (list, 0);
+}
+
+GPtrArray *
+confab_history_store_list_conversations (ConfabHistoryStore  *self,
+                                         gint64               account_id,
+                                         GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  stmt = confab_database_prepare (self->reader,
+                                  CONVERSATION_SELECT " WHERE ?1 = 0 OR c.account_id = ?1"
+                                  " ORDER BY c.last_activity DESC, c.id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  return collect_conversations (self, stmt, error);
+}
+
+char **
+confab_history_store_get_reactions (ConfabHistoryStore  *self,
+                                    gint64               message_id,
+                                    GError             **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT j.jid, r.emoji FROM reactions r JOIN jids j ON j.id = r.sender_id"
+                                  " WHERE r.message_id = ?1 ORDER BY j.jid, r.emoji", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (self->reader),
+                                 "Could not read reactions", error);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+char *
+confab_history_store_get_last_archive_id (ConfabHistoryStore  *self,
+                                          gint64               account_id,
+                                          GError             **error)
+{
+  sqlite3_stmt *stmt;
+  char *id = NULL;
+  int rc;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  /* Per chat, the newest message with an id from our archive (found from
+   * the top of messages_by_time), then the newest of those. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT coalesce (m.archive_id, m.stanza_id) FROM conversations c"
+                                  " JOIN messages m ON m.id = (SELECT m2.id FROM messages m2"
+                                  "   WHERE m2.conversation_id = c.id"
+                                  "   AND (m2.archive_id IS NOT NULL OR m2.stanza_id IS NOT NULL)"
+                                  "   ORDER BY m2.timestamp DESC, m2.id DESC LIMIT 1)"
+                                  " WHERE c.account_id = ?1 AND c.kind = 0"
+                                  " ORDER BY m.timestamp DESC, m.id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = column_strdup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    confab_database_set_error (confab_database_get_handle (self->reader),
+                               "Could not read history", error);
+  return id;
+}
