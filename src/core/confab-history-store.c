@@ -296,6 +296,18 @@ conversation_id (Writer             *w,
 {
   sqlite3_stmt *stmt;
 
+  stmt = confab_database_prepare (w->db,
+                                  "SELECT id FROM conversations WHERE account_id = ?1 AND peer = ?2",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  bind_text (stmt, 2, peer);
+  if (!query_id (w, stmt, id, error))
+    return FALSE;
+  if (*id != 0 || !create)
+    return TRUE;
+
   if (create)
     {
       stmt = confab_database_prepare (w->db,
@@ -319,6 +331,15 @@ conversation_id (Writer             *w,
   bind_text (stmt, 2, peer);
   return query_id (w, stmt, id, error);
 }
+
+/* Id lookups are one SELECT per id column joined with UNION ALL: each arm
+ * is a search on that column's (conversation, id, sender) index, where one
+ * WHERE with ORs would make SQLite walk the whole conversation. ?1 is the
+ * conversation, ?2 the sender. */
+#define ID_ARM(column, param) \
+  "SELECT id FROM messages WHERE conversation_id = ?1 AND " column " = " param " AND sender_id = ?2"
+#define ANY_ARM(column) \
+  "SELECT id FROM messages WHERE conversation_id = ?1 AND " column " = ?2"
 
 typedef struct {
   gint64                  conversation_id;
@@ -349,10 +370,12 @@ insert_message (Writer                *w,
   if (m->origin_id != NULL || m->stanza_id != NULL || m->archive_id != NULL)
     {
       stmt = confab_database_prepare (w->db,
-                                      "SELECT id FROM messages WHERE conversation_id = ?1 AND sender_id = ?2"
-                                      " AND (origin_id = ?3 OR stanza_id = ?4 OR archive_id = ?4"
-                                      "      OR stanza_id = ?5 OR archive_id = ?5)"
-                                      " LIMIT 1", error);
+                                      "SELECT min (id) FROM ("
+                                      ID_ARM ("origin_id", "?3") " UNION ALL "
+                                      ID_ARM ("stanza_id", "?4") " UNION ALL "
+                                      ID_ARM ("archive_id", "?4") " UNION ALL "
+                                      ID_ARM ("stanza_id", "?5") " UNION ALL "
+                                      ID_ARM ("archive_id", "?5") ")", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, m->conversation_id);
@@ -508,10 +531,11 @@ find_authored (Writer      *w,
     return TRUE;
 
   stmt = confab_database_prepare (w->db,
-                                  "SELECT id FROM messages WHERE conversation_id = ?1 AND sender_id = ?2"
-                                  " AND (origin_id = ?3 OR stanza_id = ?3 OR archive_id = ?3"
-                                  "      OR last_edit_id = ?3)"
-                                  " ORDER BY id LIMIT 1", error);
+                                  "SELECT min (id) FROM ("
+                                  ID_ARM ("origin_id", "?3") " UNION ALL "
+                                  ID_ARM ("stanza_id", "?3") " UNION ALL "
+                                  ID_ARM ("archive_id", "?3") " UNION ALL "
+                                  ID_ARM ("last_edit_id", "?3") ")", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, conv);
@@ -620,9 +644,10 @@ react (Writer                *w,
   /* Anyone in the conversation may react to any of its messages; if two
    * senders used the same id, the first stored one is meant. */
   stmt = confab_database_prepare (w->db,
-                                  "SELECT id FROM messages WHERE conversation_id = ?1"
-                                  " AND (origin_id = ?2 OR stanza_id = ?2 OR archive_id = ?2)"
-                                  " ORDER BY id LIMIT 1", error);
+                                  "SELECT min (id) FROM ("
+                                  ANY_ARM ("origin_id") " UNION ALL "
+                                  ANY_ARM ("stanza_id") " UNION ALL "
+                                  ANY_ARM ("archive_id") ")", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, conv);
@@ -1008,6 +1033,10 @@ confab_history_store_dispose (GObject *object)
 {
   ConfabHistoryStore *self = CONFAB_HISTORY_STORE (object);
 
+  /* The reader first: the writer's connection is then the last one, and
+   * closing it checkpoints the WAL into the database (a read-only
+   * connection cannot). */
+  g_clear_object (&self->reader);
   if (self->thread != NULL)
     {
       Op *stop = g_new0 (Op, 1);
@@ -1019,7 +1048,6 @@ confab_history_store_dispose (GObject *object)
       g_thread_join (g_steal_pointer (&self->thread));
     }
   g_clear_pointer (&self->writer, writer_free);
-  g_clear_object (&self->reader);
 
   G_OBJECT_CLASS (confab_history_store_parent_class)->dispose (object);
 }
@@ -1063,6 +1091,9 @@ confab_history_store_new (const char  *path,
   w->own_jids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   w->max_delay_ms = DEFAULT_MAX_DELAY_MS;
   w->max_items = DEFAULT_MAX_ITEMS;
+  /* A bigger page cache for the writer (index pages of bulk catch-up); the
+   * reader keeps SQLite's default 2 MiB. */
+  confab_database_exec (w->db, "PRAGMA cache_size = -16384", NULL);
   self->writer = w;
   self->thread = g_thread_new ("confab-history", writer_thread, w);
 
