@@ -13,6 +13,7 @@
 #include "xep-0199-ping.h"
 #include "xep-0202-time.h"
 #include "xep-0280-carbons.h"
+#include "xep-0313-mam.h"
 #include "xep-0352-csi.h"
 
 void
@@ -26,6 +27,7 @@ confab_xmpp_add_standard_modules (ConfabXmppStream *stream)
   g_ptr_array_add (modules, confab_xmpp_presence_new ());
   g_ptr_array_add (modules, confab_xmpp_messages_new ());
   g_ptr_array_add (modules, confab_xep_carbons_new ());
+  g_ptr_array_add (modules, confab_xep_mam_new ());
   g_ptr_array_add (modules, confab_xep_blocking_new ());
   g_ptr_array_add (modules, confab_xep_disco_new ());
   g_ptr_array_add (modules, confab_xep_caps_new ());

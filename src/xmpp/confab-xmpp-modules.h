@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* Attaches every module an instant-messaging session uses (RFC 6121 roster,
- * presence and messages, carbons, blocking, disco and caps, ping, last
+ * presence and messages, carbons, MAM, blocking, disco and caps, ping, last
  * activity, version, time, CSI). The one list of a session's modules. */
 void confab_xmpp_add_standard_modules (ConfabXmppStream *stream);
 
