@@ -1,1 +1,627 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "confab-account.h"
+
+#include "confab-xmpp-error.h"
+#include "confab-xmpp-modules.h"
+
+struct _ConfabAccount
+{
+  GObject                parent_instance;
+
+  ConfabJid             *jid;
+  ConfabXmppStream      *stream;
+  ConfabXmppReconnector *reconnector;
+  ConfabDatabase        *database;   /* weak: the manager owns it */
+  gint64                 row_id;
+
+  char                  *host;
+  guint                  port;
+  gboolean               direct_tls;
+  gboolean               enabled;
+
+  ConfabAccountState     state;
+  char                  *error_message;
+  /* Whether we want to be connected (reconnector running). */
+  gboolean               wanted;
+};
+
+G_DEFINE_FINAL_TYPE (ConfabAccount, confab_account, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_JID,
+  PROP_ENABLED,
+  PROP_STATE,
+  PROP_ERROR_MESSAGE,
+  PROP_HOST,
+  PROP_PORT,
+  PROP_DIRECT_TLS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GType
+confab_account_state_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { CONFAB_ACCOUNT_STATE_OFFLINE, "CONFAB_ACCOUNT_STATE_OFFLINE", "offline" },
+        { CONFAB_ACCOUNT_STATE_CONNECTING, "CONFAB_ACCOUNT_STATE_CONNECTING", "connecting" },
+        { CONFAB_ACCOUNT_STATE_ONLINE, "CONFAB_ACCOUNT_STATE_ONLINE", "online" },
+        { CONFAB_ACCOUNT_STATE_ERROR, "CONFAB_ACCOUNT_STATE_ERROR", "error" },
+        { 0, NULL, NULL }
+      };
+      GType type = g_enum_register_static ("ConfabAccountState", values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
+static void
+set_state (ConfabAccount      *self,
+           ConfabAccountState  state,
+           const char         *error_message)
+{
+  gboolean message_changed;
+
+  g_assert (state == CONFAB_ACCOUNT_STATE_ERROR || error_message == NULL);
+
+  message_changed = g_strcmp0 (self->error_message, error_message) != 0;
+  if (message_changed)
+    {
+      g_free (self->error_message);
+      self->error_message = g_strdup (error_message);
+    }
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (message_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+/* A sentence for the user; the GError's own text when we have none better. */
+static char *
+describe_error (const GError *error)
+{
+  if (g_error_matches (error, CONFAB_XMPP_SASL_ERROR, CONFAB_XMPP_SASL_ERROR_NOT_AUTHORIZED))
+    return g_strdup ("The password or account name is wrong");
+  if (g_error_matches (error, CONFAB_XMPP_SASL_ERROR, CONFAB_XMPP_SASL_ERROR_ACCOUNT_DISABLED))
+    return g_strdup ("The server has disabled this account");
+  if (g_error_matches (error, CONFAB_XMPP_SASL_ERROR, CONFAB_XMPP_SASL_ERROR_CREDENTIALS_EXPIRED))
+    return g_strdup ("The password has expired");
+  if (g_error_matches (error, CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE))
+    return g_strdup ("The server's certificate is not trusted");
+  if (g_error_matches (error, CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_NO_MECHANISM))
+    return g_strdup ("The server offers no secure way to sign in");
+  if (error != NULL && error->message != NULL && *error->message != '\0')
+    return g_strdup (error->message);
+  return g_strdup ("The connection failed");
+}
+
+static void
+update_state_from_stream (ConfabAccount *self)
+{
+  switch (confab_xmpp_stream_get_state (self->stream))
+    {
+    case CONFAB_XMPP_STREAM_STATE_BOUND:
+      set_state (self, CONFAB_ACCOUNT_STATE_ONLINE, NULL);
+      break;
+
+    case CONFAB_XMPP_STREAM_STATE_CONNECTING:
+    case CONFAB_XMPP_STREAM_STATE_SECURING:
+    case CONFAB_XMPP_STREAM_STATE_AUTHENTICATING:
+    case CONFAB_XMPP_STREAM_STATE_BINDING:
+      set_state (self, CONFAB_ACCOUNT_STATE_CONNECTING, NULL);
+      break;
+
+    case CONFAB_XMPP_STREAM_STATE_DISCONNECTED:
+    case CONFAB_XMPP_STREAM_STATE_CLOSING:
+    default:
+      /* An error stays until the user acts; while the reconnector waits
+       * out its backoff we are still trying. */
+      if (self->state == CONFAB_ACCOUNT_STATE_ERROR)
+        break;
+      set_state (self, self->wanted ? CONFAB_ACCOUNT_STATE_CONNECTING
+                                    : CONFAB_ACCOUNT_STATE_OFFLINE, NULL);
+      break;
+    }
+}
+
+static void
+stream_state_changed_cb (ConfabXmppStream *stream,
+                         GParamSpec       *pspec,
+                         ConfabAccount    *self)
+{
+  g_assert (CONFAB_IS_ACCOUNT (self));
+
+  update_state_from_stream (self);
+}
+
+static void
+gave_up_cb (ConfabXmppReconnector *reconnector,
+            const GError          *error,
+            ConfabAccount         *self)
+{
+  g_autofree char *message = describe_error (error);
+
+  g_assert (CONFAB_IS_ACCOUNT (self));
+
+  self->wanted = FALSE;
+  set_state (self, CONFAB_ACCOUNT_STATE_ERROR, message);
+}
+
+static void
+pins_changed_cb (ConfabXmppStream *stream,
+                 GParamSpec       *pspec,
+                 ConfabAccount    *self)
+{
+  const char * const *pins = confab_xmpp_stream_get_pinned_certificates (stream);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert (CONFAB_IS_ACCOUNT (self));
+
+  if (self->database == NULL || self->row_id == 0)
+    return;
+
+  if (pins != NULL && pins[0] != NULL)
+    text = g_strjoinv ("\n", (char **) pins);
+
+  stmt = confab_database_prepare (self->database,
+                                  "UPDATE accounts SET pinned_fingerprints = ?1 WHERE id = ?2",
+                                  &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not save the pinned certificates: %s", error->message);
+      return;
+    }
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 2, self->row_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (self->database),
+                                 "Could not save the pinned certificates", &error);
+      g_warning ("%s", error->message);
+    }
+  sqlite3_reset (stmt);
+}
+
+static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ConfabAccount) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!confab_xmpp_stream_close_finish (CONFAB_XMPP_STREAM (object), result, &error))
+    g_debug ("Closing %s: %s", confab_jid_get_bare_string (self->jid), error->message);
+}
+
+static void
+confab_account_dispose (GObject *object)
+{
+  ConfabAccount *self = CONFAB_ACCOUNT (object);
+
+  if (self->reconnector != NULL)
+    {
+      confab_xmpp_reconnector_stop (self->reconnector);
+      g_signal_handlers_disconnect_by_data (self->reconnector, self);
+    }
+  if (self->stream != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->stream, self);
+      if (confab_xmpp_stream_get_state (self->stream) != CONFAB_XMPP_STREAM_STATE_DISCONNECTED)
+        confab_xmpp_stream_close_async (self->stream, NULL, NULL, NULL);
+    }
+  g_clear_object (&self->reconnector);
+  g_clear_object (&self->stream);
+  g_clear_weak_pointer (&self->database);
+
+  G_OBJECT_CLASS (confab_account_parent_class)->dispose (object);
+}
+
+static void
+confab_account_finalize (GObject *object)
+{
+  ConfabAccount *self = CONFAB_ACCOUNT (object);
+
+  g_clear_pointer (&self->jid, confab_jid_unref);
+  g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->error_message, g_free);
+
+  G_OBJECT_CLASS (confab_account_parent_class)->finalize (object);
+}
+
+static void
+confab_account_constructed (GObject *object)
+{
+  ConfabAccount *self = CONFAB_ACCOUNT (object);
+
+  G_OBJECT_CLASS (confab_account_parent_class)->constructed (object);
+
+  g_assert (self->jid != NULL);
+
+  self->stream = confab_xmpp_stream_new (self->jid);
+  confab_xmpp_add_standard_modules (self->stream);
+  self->reconnector = confab_xmpp_reconnector_new (self->stream);
+
+  g_signal_connect (self->stream, "notify::state",
+                    G_CALLBACK (stream_state_changed_cb), self);
+  g_signal_connect (self->stream, "notify::pinned-certificates",
+                    G_CALLBACK (pins_changed_cb), self);
+  g_signal_connect (self->reconnector, "gave-up",
+                    G_CALLBACK (gave_up_cb), self);
+}
+
+static void
+confab_account_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ConfabAccount *self = CONFAB_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_JID:
+      g_value_set_boxed (value, confab_account_get_jid (self));
+      break;
+
+    case PROP_ENABLED:
+      g_value_set_boolean (value, confab_account_get_enabled (self));
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, confab_account_get_state (self));
+      break;
+
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, confab_account_get_error_message (self));
+      break;
+
+    case PROP_HOST:
+      g_value_set_string (value, confab_account_get_host (self));
+      break;
+
+    case PROP_PORT:
+      g_value_set_uint (value, confab_account_get_port (self));
+      break;
+
+    case PROP_DIRECT_TLS:
+      g_value_set_boolean (value, confab_account_get_direct_tls (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+confab_account_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  ConfabAccount *self = CONFAB_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_JID:
+      {
+        ConfabJid *jid = g_value_get_boxed (value);
+
+        g_return_if_fail (jid != NULL);
+        /* An account is its bare JID; the resource is the server's choice. */
+        self->jid = confab_jid_get_bare (jid);
+      }
+      break;
+
+    case PROP_ENABLED:
+      confab_account_set_enabled (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_HOST:
+      confab_account_set_host (self, g_value_get_string (value));
+      break;
+
+    case PROP_PORT:
+      confab_account_set_port (self, g_value_get_uint (value));
+      break;
+
+    case PROP_DIRECT_TLS:
+      confab_account_set_direct_tls (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+confab_account_class_init (ConfabAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = confab_account_constructed;
+  object_class->dispose = confab_account_dispose;
+  object_class->finalize = confab_account_finalize;
+  object_class->get_property = confab_account_get_property;
+  object_class->set_property = confab_account_set_property;
+
+  /**
+   * ConfabAccount:jid:
+   *
+   * The account's bare JID.
+   */
+  properties[PROP_JID] =
+    g_param_spec_boxed ("jid", NULL, NULL, CONFAB_TYPE_JID,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConfabAccount:enabled:
+   *
+   * Whether the user wants this account connected.
+   */
+  properties[PROP_ENABLED] =
+    g_param_spec_boolean ("enabled", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConfabAccount:state:
+   *
+   * Offline, connecting (or waiting to retry), online, or in error.
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, CONFAB_TYPE_ACCOUNT_STATE,
+                       CONFAB_ACCOUNT_STATE_OFFLINE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConfabAccount:error-message:
+   *
+   * Why the account is in the error state, for the user.
+   */
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConfabAccount:host:
+   *
+   * Server host to connect to instead of the DNS SRV lookup, or %NULL.
+   */
+  properties[PROP_HOST] =
+    g_param_spec_string ("host", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConfabAccount:port:
+   *
+   * Port for :host (0: the default).
+   */
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ConfabAccount:direct-tls:
+   *
+   * Whether to start with TLS (XEP-0368) instead of STARTTLS.
+   */
+  properties[PROP_DIRECT_TLS] =
+    g_param_spec_boolean ("direct-tls", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+confab_account_init (ConfabAccount *self)
+{
+  self->enabled = TRUE;
+  self->state = CONFAB_ACCOUNT_STATE_OFFLINE;
+}
+
+ConfabAccount *
+confab_account_new (ConfabJid *jid)
+{
+  g_return_val_if_fail (jid != NULL, NULL);
+
+  return g_object_new (CONFAB_TYPE_ACCOUNT, "jid", jid, NULL);
+}
+
+ConfabJid *
+confab_account_get_jid (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), NULL);
+  return self->jid;
+}
+
+ConfabAccountState
+confab_account_get_state (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), CONFAB_ACCOUNT_STATE_OFFLINE);
+  return self->state;
+}
+
+const char *
+confab_account_get_error_message (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), NULL);
+  return self->error_message;
+}
+
+ConfabXmppStream *
+confab_account_get_stream (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), NULL);
+  return self->stream;
+}
+
+ConfabXmppReconnector *
+confab_account_get_reconnector (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), NULL);
+  return self->reconnector;
+}
+
+gboolean
+confab_account_get_enabled (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), FALSE);
+  return self->enabled;
+}
+
+void
+confab_account_set_enabled (ConfabAccount *self,
+                            gboolean       enabled)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+
+  if (self->enabled == !!enabled)
+    return;
+  self->enabled = !!enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
+}
+
+const char *
+confab_account_get_host (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), NULL);
+  return self->host;
+}
+
+void
+confab_account_set_host (ConfabAccount *self,
+                         const char    *host)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+
+  if (host != NULL && *host == '\0')
+    host = NULL;
+  if (g_strcmp0 (self->host, host) == 0)
+    return;
+  g_free (self->host);
+  self->host = g_strdup (host);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST]);
+}
+
+guint
+confab_account_get_port (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), 0);
+  return self->port;
+}
+
+void
+confab_account_set_port (ConfabAccount *self,
+                         guint          port)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+  g_return_if_fail (port <= G_MAXUINT16);
+
+  if (self->port == port)
+    return;
+  self->port = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+gboolean
+confab_account_get_direct_tls (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), FALSE);
+  return self->direct_tls;
+}
+
+void
+confab_account_set_direct_tls (ConfabAccount *self,
+                               gboolean       direct_tls)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+
+  if (self->direct_tls == !!direct_tls)
+    return;
+  self->direct_tls = !!direct_tls;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECT_TLS]);
+}
+
+void
+confab_account_set_tls_database (ConfabAccount *self,
+                                 GTlsDatabase  *database)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+  g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
+
+  confab_xmpp_stream_set_tls_database (self->stream, database);
+}
+
+void
+confab_account_set_database (ConfabAccount  *self,
+                             ConfabDatabase *database,
+                             gint64          row_id)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+  g_return_if_fail (database == NULL || CONFAB_IS_DATABASE (database));
+
+  g_set_weak_pointer (&self->database, database);
+  self->row_id = row_id;
+}
+
+gint64
+confab_account_get_row_id (ConfabAccount *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), 0);
+  return self->row_id;
+}
+
+void
+confab_account_connect (ConfabAccount *self,
+                        const char    *password)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+  g_return_if_fail (password != NULL);
+
+  confab_xmpp_stream_set_host (self->stream, self->host, (guint16) self->port);
+  confab_xmpp_stream_set_direct_tls (self->stream, self->direct_tls);
+
+  self->wanted = TRUE;
+  set_state (self, CONFAB_ACCOUNT_STATE_CONNECTING, NULL);
+  confab_xmpp_reconnector_start (self->reconnector, password);
+  update_state_from_stream (self);
+}
+
+void
+confab_account_disconnect (ConfabAccount *self)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+
+  self->wanted = FALSE;
+  confab_xmpp_reconnector_stop (self->reconnector);
+  if (confab_xmpp_stream_get_state (self->stream) != CONFAB_XMPP_STREAM_STATE_DISCONNECTED)
+    confab_xmpp_stream_close_async (self->stream, NULL, closed_cb, g_object_ref (self));
+  set_state (self, CONFAB_ACCOUNT_STATE_OFFLINE, NULL);
+}
+
+void
+confab_account_set_error (ConfabAccount *self,
+                          const char    *message)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT (self));
+  g_return_if_fail (message != NULL);
+
+  self->wanted = FALSE;
+  confab_xmpp_reconnector_stop (self->reconnector);
+  set_state (self, CONFAB_ACCOUNT_STATE_ERROR, message);
+}

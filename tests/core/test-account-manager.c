@@ -1,9 +1,391 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include <glib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "confab-account-manager.h"
+#include "confab-core-error.h"
+#include "xmpp-test-util.h"
+
+#define WAIT_SECONDS 60
+
+typedef struct {
+  char                 *dir;
+  char                 *path;
+  ConfabDatabase       *db;
+  ConfabSecretStore    *secrets;
+  ConfabAccountManager *manager;
+} Fixture;
+
+static gboolean
+in_session (void)
+{
+  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") == 0)
+    return TRUE;
+  g_test_skip ("Needs the Secret Service: run under tools/with-session");
+  return FALSE;
+}
+
+static void
+open_manager (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->db = confab_database_open (f->path, CONFAB_DATABASE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  f->manager = confab_account_manager_new (f->db, f->secrets);
+  confab_account_manager_set_tls_database (f->manager,
+                                           confab_test_server_get_tls_database (xmpp_test_server ()));
+  g_assert_true (confab_account_manager_load (f->manager, &error));
+  g_assert_no_error (error);
+}
+
+static void
+close_manager (Fixture *f)
+{
+  gboolean flag = FALSE;
+
+  g_clear_object (&f->manager);
+  /* Let the closing streams finish. */
+  xmpp_test_wait_for (&flag, 1);
+  g_clear_object (&f->db);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("confab-accounts-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->path = g_build_filename (f->dir, "confab.db", NULL);
+  f->secrets = confab_secret_store_new ();
+  if (xmpp_test_server () != NULL)
+    open_manager (f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  close_manager (f);
+  g_clear_object (&f->secrets);
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static char *
+address (const char *localpart)
+{
+  if (xmpp_test_server () == NULL)
+    return NULL;  /* the test skips */
+  return g_strdup_printf ("%s@%s", localpart,
+                          confab_test_server_get_domain (xmpp_test_server ()));
+}
+
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+waiter_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  waiter->done = TRUE;
+}
+
+static ConfabAccount *
+add_account (Fixture    *f,
+             const char *localpart,
+             const char *password,
+             GError    **error)
+{
+  g_autofree char *jid = address (localpart);
+  Waiter waiter = { 0 };
+  ConfabAccount *account;
+
+  confab_account_manager_add_async (f->manager, jid, password, "127.0.0.1",
+                                    confab_test_server_get_port (xmpp_test_server ()),
+                                    FALSE, TRUE, NULL, waiter_cb, &waiter);
+  g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
+  account = confab_account_manager_add_finish (f->manager, waiter.result, error);
+  g_object_unref (waiter.result);
+  return account;
+}
+
+typedef struct {
+  ConfabAccount      *account;
+  ConfabAccountState  state;
+  gboolean            reached;
+} StateWait;
+
+static void
+state_cb (ConfabAccount *account,
+          GParamSpec    *pspec,
+          StateWait     *wait)
+{
+  if (confab_account_get_state (account) == wait->state)
+    wait->reached = TRUE;
+}
+
+static gboolean
+wait_for_state (ConfabAccount      *account,
+                ConfabAccountState  state)
+{
+  StateWait wait = { account, state, FALSE };
+  gulong id;
+
+  if (confab_account_get_state (account) == state)
+    return TRUE;
+  id = g_signal_connect (account, "notify::state", G_CALLBACK (state_cb), &wait);
+  xmpp_test_wait_for (&wait.reached, WAIT_SECONDS);
+  g_signal_handler_disconnect (account, id);
+  return confab_account_get_state (account) == state;
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return memmem (contents, length, needle, strlen (needle)) != NULL;
+}
+
+static void
+test_add_restart (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autofree char *password = xmpp_test_password ("alice");
+  g_autofree char *jid = address ("alice");
+  const char * const suffixes[] = { "", "-wal", "-shm" };
+  ConfabAccount *loaded;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  account = add_account (f, "alice", password, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+  g_assert_true (confab_account_get_enabled (account));
+  if (!wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE))
+    {
+      xmpp_test_print_server_log (40);
+      g_error ("alice did not come online: %s", confab_account_get_error_message (account));
+    }
+  g_assert_cmpint (confab_xmpp_stream_get_state (confab_account_get_stream (account)), ==,
+                   CONFAB_XMPP_STREAM_STATE_BOUND);
+  g_clear_object (&account);
+
+  /* Restart: a fresh database connection and manager on the same file. */
+  close_manager (f);
+  open_manager (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+  loaded = confab_account_manager_lookup (f->manager, jid);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (confab_account_get_host (loaded), ==, "127.0.0.1");
+  g_assert_cmpuint (confab_account_get_port (loaded), ==,
+                    confab_test_server_get_port (xmpp_test_server ()));
+  g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
+
+  confab_account_manager_connect_all (f->manager);
+  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+
+  /* Secrets only in libsecret: not in the database, its WAL or SHM. */
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+
+      g_assert_false (file_contains (file, password));
+    }
+
+  /* Disabling closes and is persisted. */
+  g_assert_true (confab_account_manager_set_enabled (f->manager, loaded, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
+  close_manager (f);
+  open_manager (f);
+  loaded = confab_account_manager_lookup (f->manager, jid);
+  g_assert_nonnull (loaded);
+  g_assert_false (confab_account_get_enabled (loaded));
+
+  /* Certificates the user accepted on the stream are kept in the row. */
+  {
+    const char * const pins[] = { "00aa", "11bb", NULL };
+    const char * const *reloaded;
+
+    confab_xmpp_stream_set_pinned_certificates (confab_account_get_stream (loaded), pins);
+    close_manager (f);
+    open_manager (f);
+    loaded = confab_account_manager_lookup (f->manager, jid);
+    g_assert_nonnull (loaded);
+    reloaded = confab_xmpp_stream_get_pinned_certificates (confab_account_get_stream (loaded));
+    g_assert_nonnull (reloaded);
+    g_assert_cmpstrv (reloaded, pins);
+  }
+}
+
+static void
+test_wrong_password (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  ConfabXmppReconnector *reconnector;
+  gboolean flag = FALSE;
+  guint attempts;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  account = add_account (f, "bob", "not-the-password", &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
+  g_assert_cmpstr (confab_account_get_error_message (account), ==,
+                   "The password or account name is wrong");
+
+  /* No retry storm: nothing happens over the next seconds. */
+  reconnector = confab_account_get_reconnector (account);
+  attempts = confab_xmpp_reconnector_get_attempts (reconnector);
+  xmpp_test_wait_for (&flag, 3);
+  g_assert_cmpuint (confab_xmpp_reconnector_get_attempts (reconnector), ==, attempts);
+  g_assert_cmpint (confab_account_get_state (account), ==, CONFAB_ACCOUNT_STATE_ERROR);
+  g_assert_cmpint (confab_xmpp_stream_get_state (confab_account_get_stream (account)), ==,
+                   CONFAB_XMPP_STREAM_STATE_DISCONNECTED);
+}
+
+static void
+test_missing_password (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jid = address ("dave");
+  ConfabAccount *account;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  /* A row whose password is not in the keyring. */
+  g_assert_cmpint (confab_database_ensure_account (f->db, jid, &error), >, 0);
+  g_assert_no_error (error);
+  close_manager (f);
+  open_manager (f);
+  account = confab_account_manager_lookup (f->manager, jid);
+  g_assert_nonnull (account);
+
+  confab_account_manager_connect_all (f->manager);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
+  g_assert_cmpstr (confab_account_get_error_message (account), ==,
+                   "No password saved for this account");
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *removals)
+{
+  *removals += removed;
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+  char *password;
+
+  password = confab_secret_store_lookup_finish (CONFAB_SECRET_STORE (object), result, error);
+  g_assert_null (password);
+}
+
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autofree char *password = xmpp_test_password ("carol");
+  Waiter waiter = { 0 };
+  guint removals = 0;
+  sqlite3_stmt *stmt;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  account = add_account (f, "carol", password, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE));
+
+  g_signal_connect (f->manager, "items-changed", G_CALLBACK (items_changed_cb), &removals);
+  confab_account_manager_remove_async (f->manager, account, NULL, waiter_cb, &waiter);
+  g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
+  g_assert_true (confab_account_manager_remove_finish (f->manager, waiter.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (waiter.result);
+
+  g_assert_cmpuint (removals, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
+  g_assert_cmpint (confab_account_get_state (account), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
+
+  /* The secret is gone. */
+  confab_secret_store_lookup_async (f->secrets, confab_jid_get_bare_string (confab_account_get_jid (account)),
+                                    NULL, lookup_cb, &lookup_error);
+  while (lookup_error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (lookup_error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND);
+
+  /* And so is the row. */
+  stmt = confab_database_prepare (f->db, "SELECT COUNT(*) FROM accounts", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_reset (stmt);
+}
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
-  return g_test_run ();
+
+  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") == 0)
+    xmpp_test_start_server (NULL);
+
+  g_test_add ("/core/account-manager/add-and-restart", Fixture, NULL,
+              fixture_set_up, test_add_restart, fixture_tear_down);
+  g_test_add ("/core/account-manager/wrong-password", Fixture, NULL,
+              fixture_set_up, test_wrong_password, fixture_tear_down);
+  g_test_add ("/core/account-manager/missing-password", Fixture, NULL,
+              fixture_set_up, test_missing_password, fixture_tear_down);
+  g_test_add ("/core/account-manager/remove", Fixture, NULL,
+              fixture_set_up, test_remove, fixture_tear_down);
+
+  ret = g_test_run ();
+  xmpp_test_stop_server ();
+  return ret;
 }
