@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "confab-xmpp-stream-private.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Stream management (XEP-0198): both sides count the stanzas they handled,
@@ -10,7 +9,7 @@
  * we had not handled, we resend what it had not received. */
 
 #define ACK_REQUEST_DELAY_MS 500
-#define MAX_UNACKED          10000  /* beyond this, stop queueing (memory bound) */
+#define MAX_UNACKED          10000  /* a server that acknowledges nothing gets cut off here */
 
 typedef struct {
   guint32  seq;
@@ -97,7 +96,7 @@ _confab_xmpp_stream_sm_track (ConfabXmppStream *self,
   g_queue_push_tail (&self->sm_unacked, entry);
 
   /* A server that stops acknowledging would make this grow without end;
-   * past the bound the connection is dropped and resumption sorts it out. */
+   * past the bound the session ends with a stream error instead. */
   if (g_queue_get_length (&self->sm_unacked) > MAX_UNACKED)
     {
       fail_protocol (self, "The server stopped acknowledging what we send");
