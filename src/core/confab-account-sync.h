@@ -1,2 +1,50 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
+
+#include <gio/gio.h>
+
+#include "confab-history-store.h"
+#include "confab-xmpp-stream.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The bridge between one account's stream and the history store.
+ *
+ * - Inbound messages (and receipts, markers, corrections, retractions,
+ *   reactions, carbons) are held on the stream (XEP-0198 acks wait) until
+ *   the store committed them; receipts we owe are sent only then.
+ * - Outgoing chats are stored PENDING before they are sent, become SENT on
+ *   the server's ack and DELIVERED on the recipient's receipt; on every new
+ *   (non-resumed) session the pending ones are resent with their stored id.
+ * - On every new session the account's archive is caught up (XEP-0313),
+ *   page by page, each page stored before the next is asked for.
+ *
+ * The stream must carry the standard modules (confab_xmpp_add_standard_modules())
+ * before the sync is created.
+ */
+
+#define CONFAB_ACCOUNT_SYNC_PAGE_SIZE 100
+
+#define CONFAB_TYPE_ACCOUNT_SYNC (confab_account_sync_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabAccountSync, confab_account_sync, CONFAB, ACCOUNT_SYNC, GObject)
+
+ConfabAccountSync *confab_account_sync_new              (ConfabXmppStream   *stream,
+                                                         ConfabHistoryStore *store,
+                                                         gint64              account_id);
+
+/* Stores a chat message to @to (its bare JID is the conversation) as
+ * pending, then sends it. Returns its id (origin-id), or NULL when @to is
+ * not a valid JID. */
+char              *confab_account_sync_send_chat        (ConfabAccountSync  *self,
+                                                         const char         *to,
+                                                         const char         *body);
+
+/* Whether an archive catch-up is running ("catching-up"). */
+gboolean           confab_account_sync_get_catching_up  (ConfabAccountSync  *self);
+/* Archived messages fetched by the current (or last) catch-up ("progress"). */
+guint              confab_account_sync_get_progress     (ConfabAccountSync  *self);
+/* Inbound stanzas held on the stream and not yet stored (for tests). */
+guint              confab_account_sync_get_held_count   (ConfabAccountSync  *self);
+
+G_END_DECLS
