@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "confab-account-manager.h"
+#include "confab-account-sync.h"
 #include "confab-core-error.h"
 #include "confab-history-store.h"
 #include "confab-secret-store.h"
@@ -700,15 +701,17 @@ on_send_timeout (gpointer user_data)
 /* Connects the account @jid: its settings from the profile, its password
  * from the keyring, @ca_file (if any) as the only trust anchor. */
 static ConfabXmppStream *
-session_connect (const char  *jid,
-                 const char  *ca_file,
-                 guint        timeout,
-                 int         *status,
-                 GError     **error)
+session_connect (const char         *jid,
+                 const char         *ca_file,
+                 guint               timeout,
+                 ConfabAccountSync **sync_out,
+                 int                *status,
+                 GError            **error)
 {
   g_auto(Profile) profile = { 0 };
   g_autoptr(GTlsDatabase) tls = NULL;
   g_autoptr(ConfabXmppStream) stream = NULL;
+  g_autoptr(ConfabAccountSync) sync = NULL;
   Waiter waiter = { NULL, NULL };
   ConfabAccount *account;
   const char *host;
@@ -761,6 +764,22 @@ session_connect (const char  *jid,
   confab_xmpp_stream_set_connect_timeout (stream, timeout);
   confab_xmpp_add_standard_modules (stream);
 
+  /* Everything received is stored before the server hears it arrived, and
+   * everything sent is stored as pending first (ARCHITECTURE.md), exactly
+   * as in the app: the sync must see the session start (MAM catch-up,
+   * resend of pending messages), so it comes before connecting. */
+  {
+    g_autoptr(ConfabHistoryStore) store =
+      confab_history_store_new (confab_database_get_path (profile.db), error);
+
+    if (store == NULL)
+      {
+        *status = EXIT_OTHER;
+        return NULL;
+      }
+    *sync_out = confab_account_sync_new (stream, store, confab_account_get_row_id (account));
+  }
+
   waiter.loop = g_main_loop_new (NULL, FALSE);
   confab_xmpp_stream_connect_async (stream, password, NULL, waiter_done, &waiter);
   confab_secret_free (password);
@@ -768,10 +787,21 @@ session_connect (const char  *jid,
   waiter_clear (&waiter);
   if (!ok)
     {
+      g_clear_object (sync_out);
       *status = exit_status_for_error (*error);
       return NULL;
     }
   return g_steal_pointer (&stream);
+}
+
+/* Lets the history writer finish what the session handed it (bounded). */
+static void
+session_drain (ConfabAccountSync *sync)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (confab_account_sync_get_held_count (sync) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
 }
 
 static void
@@ -836,12 +866,11 @@ cmd_send (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabXmppStream) stream = NULL;
+  g_autoptr(ConfabAccountSync) sync = NULL;
   g_autoptr(ConfabJid) to = NULL;
   g_autofree char *ca_file = NULL;
   int timeout = DEFAULT_TIMEOUT;
   Session session = { 0 };
-  ConfabXmppChatOptions options = { 0 };
-  ConfabXmppMessages *messages;
   int status = EXIT_OK;
   const GOptionEntry entries[] = {
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "Trust only the CA certificates in FILE", "FILE" },
@@ -867,7 +896,7 @@ cmd_send (int    argc,
   if (!g_utf8_validate (argv[3], -1, NULL) || argv[3][0] == '\0')
     return usage_error (NULL, "send: TEXT must be non-empty UTF-8");
 
-  stream = session_connect (argv[1], ca_file, (guint) timeout, &status, &error);
+  stream = session_connect (argv[1], ca_file, (guint) timeout, &sync, &status, &error);
   if (stream == NULL)
     return fail (error, status);
 
@@ -878,8 +907,8 @@ cmd_send (int    argc,
   g_signal_connect (stream, "closed", G_CALLBACK (on_closed), &session);
   session.timeout_id = g_timeout_add_seconds ((guint) timeout, on_send_timeout, &session);
 
-  messages = (ConfabXmppMessages *) confab_xmpp_stream_get_module (stream, CONFAB_TYPE_XMPP_MESSAGES);
-  session.sent_id = confab_xmpp_messages_send_chat (messages, to, argv[3], &options);
+  /* Stored as pending first, then sent with that id (resent if need be). */
+  session.sent_id = confab_account_sync_send_chat (sync, confab_jid_get_bare_string (to), argv[3]);
   if (!confab_xmpp_stream_has_stream_feature (stream, "sm", "urn:xmpp:sm:3"))
     {
       g_autoptr(ConfabXmppNode) ping = confab_xmpp_node_new ("iq", NULL);
@@ -896,6 +925,7 @@ cmd_send (int    argc,
 
   g_clear_handle_id (&session.timeout_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (stream, &session);
+  session_drain (sync);
   session_close (stream);
 
   status = session.status;
@@ -1088,6 +1118,7 @@ cmd_listen (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ConfabXmppStream) stream = NULL;
+  g_autoptr(ConfabAccountSync) sync = NULL;
   g_autofree char *ca_file = NULL;
   int timeout = 0;
   int count = 0;
@@ -1118,7 +1149,7 @@ cmd_listen (int    argc,
 
   stream = session_connect (argv[1], ca_file,
                             timeout > 0 ? (guint) timeout : DEFAULT_TIMEOUT,
-                            &status, &error);
+                            &sync, &status, &error);
   if (stream == NULL)
     return fail (error, status);
 
@@ -1163,6 +1194,7 @@ cmd_listen (int    argc,
   module = confab_xmpp_stream_get_module (stream, CONFAB_TYPE_XMPP_PRESENCE);
   if (module != NULL)
     g_signal_handlers_disconnect_by_data (module, &session);
+  session_drain (sync);
   session_close (stream);
 
   status = session.status;

@@ -311,6 +311,20 @@ test_send_listen (Fixture       *f,
     return;
   line = send_and_listen (f, "hello \"world\"");
   g_assert_nonnull (strstr (line, "\"body\":\"hello \\\"world\\\"\""));
+
+  /* Both ends stored it: the sender before sending, the listener before
+   * acknowledging it to the server. */
+  {
+    const char *sender_history[] = { "history", "alice@confab.test", "bob@confab.test", NULL };
+    const char *receiver_history[] = { "history", "bob@confab.test", "alice@confab.test", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *in = NULL;
+
+    g_assert_cmpint (run_cli (f, NULL, &out, NULL, sender_history), ==, 0);
+    g_assert_nonnull (strstr (out, "hello \\\"world\\\""));
+    g_assert_cmpint (run_cli (f, NULL, &in, NULL, receiver_history), ==, 0);
+    g_assert_nonnull (strstr (in, "hello \\\"world\\\""));
+  }
 }
 
 static void
