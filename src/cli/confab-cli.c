@@ -1019,7 +1019,9 @@ on_correction_received (ConfabXmppMessages *messages,
   Session *session = user_data;
   GString *json;
 
-  if (session->finished)
+  /* Only an edit by the author of a message seen here counts as accepted;
+   * the history store checks the others against the stored author. */
+  if (session->finished || !verified)
     return;
   json = event_begin (session, "correction", message);
   json_member (json, "replace_id", replace_id);
@@ -1038,7 +1040,9 @@ on_retraction_received (ConfabXmppMessages *messages,
   Session *session = user_data;
   GString *json;
 
-  if (session->finished)
+  /* Only an edit by the author of a message seen here counts as accepted;
+   * the history store checks the others against the stored author. */
+  if (session->finished || !verified)
     return;
   json = event_begin (session, "retraction", message);
   json_member (json, "retract_id", retract_id);
