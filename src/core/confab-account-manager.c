@@ -10,6 +10,7 @@ struct _ConfabAccountManager
   ConfabDatabase    *database;
   ConfabSecretStore *secrets;
   GTlsDatabase      *tls_database;
+  ConfabHistoryStore *history;   /* nullable */
   GPtrArray         *accounts;   /* of ConfabAccount */
 };
 
@@ -172,6 +173,7 @@ confab_account_manager_dispose (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_object (&self->tls_database);
 
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (confab_account_manager_parent_class)->dispose (object);
 }
 
@@ -612,4 +614,21 @@ confab_account_manager_connect_all (ConfabAccountManager *self)
         continue;
       connect_account (self, account);
     }
+}
+
+void
+confab_account_manager_set_history_store (ConfabAccountManager *self,
+                                          ConfabHistoryStore   *store)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT_MANAGER (self));
+
+  g_set_object (&self->history, store);
+}
+
+ConfabHistoryStore *
+confab_account_manager_get_history_store (ConfabAccountManager *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->history;
 }

@@ -5,6 +5,7 @@
 
 #include "confab-account.h"
 #include "confab-database.h"
+#include "confab-history-store.h"
 #include "confab-secret-store.h"
 
 G_BEGIN_DECLS
@@ -75,5 +76,21 @@ gboolean              confab_account_manager_set_enabled  (ConfabAccountManager 
  * missing password or an unusable keyring puts that account in the error
  * state; there is no other source of passwords. */
 void                  confab_account_manager_connect_all  (ConfabAccountManager *self);
+
+/* ---- Added for the models and the UI (issue 4/5) -------------------------- */
+
+typedef struct _ConfabConversationList ConfabConversationList;
+
+/* The history store every account syncs into (set before load() and add;
+ * each account then owns a ConfabAccountSync). */
+void                  confab_account_manager_set_history_store (ConfabAccountManager *self,
+                                                                ConfabHistoryStore   *store);
+ConfabHistoryStore   *confab_account_manager_get_history_store (ConfabAccountManager *self);
+/* Every conversation of every account, most recent first (transfer none). */
+ConfabConversationList *confab_account_manager_get_conversations (ConfabAccountManager *self);
+/* Sets the own presence of every account. */
+void                  confab_account_manager_set_presence_all  (ConfabAccountManager *self,
+                                                                ConfabAccountPresence presence,
+                                                                const char           *status);
 
 G_END_DECLS

@@ -78,4 +78,50 @@ void                   confab_account_disconnect        (ConfabAccount  *self);
 void                   confab_account_set_error         (ConfabAccount  *self,
                                                          const char     *message);
 
+/* ---- Added for the models and the UI (issue 4/5) -------------------------- */
+
+typedef struct _ConfabRosterModel ConfabRosterModel;
+typedef struct _ConfabAccountSync ConfabAccountSync;
+
+/* What the user chose to show (RFC 6121 §4.7.2.1): AWAY is <show>away</show>,
+ * BUSY is <show>dnd</show>; OFFLINE ("invisible as offline") sends
+ * unavailable presence and disconnects; choosing any other while offline
+ * connects again. Properties own-presence and own-status. */
+typedef enum {
+  CONFAB_ACCOUNT_PRESENCE_AVAILABLE,
+  CONFAB_ACCOUNT_PRESENCE_AWAY,
+  CONFAB_ACCOUNT_PRESENCE_BUSY,
+  CONFAB_ACCOUNT_PRESENCE_OFFLINE,
+} ConfabAccountPresence;
+
+GType confab_account_presence_get_type (void) G_GNUC_CONST;
+#define CONFAB_TYPE_ACCOUNT_PRESENCE (confab_account_presence_get_type ())
+
+void                   confab_account_set_own_presence  (ConfabAccount         *self,
+                                                         ConfabAccountPresence  presence,
+                                                         const char            *status);
+ConfabAccountPresence  confab_account_get_own_presence  (ConfabAccount         *self);
+const char            *confab_account_get_own_status    (ConfabAccount         *self);
+
+/* The roster model of this account (transfer none; always there). */
+ConfabRosterModel     *confab_account_get_roster        (ConfabAccount         *self);
+/* The history sync of this account (transfer none); NULL when the manager
+ * has no history store. */
+ConfabAccountSync     *confab_account_get_sync          (ConfabAccount         *self);
+
+/* The error behind the ERROR state (CONFAB_XMPP_ERROR_CERTIFICATE,
+ * _AUTHENTICATION, CONFAB_CORE_ERROR_KEYRING_*, ...), or NULL. */
+const GError          *confab_account_get_error         (ConfabAccount         *self);
+/* The user explicitly trusts @certificate (shown to them after a
+ * CONFAB_XMPP_ERROR_CERTIFICATE error): pins its SHA-256 fingerprint
+ * (persisted) and connects again. */
+void                   confab_account_trust_certificate (ConfabAccount         *self,
+                                                         GTlsCertificate       *certificate);
+/* A PEM file that is then the ONLY trust anchor for this account (a server
+ * with a private CA); persisted in the accounts row. NULL: the system's. */
+const char            *confab_account_get_ca_file       (ConfabAccount         *self);
+gboolean               confab_account_set_ca_file       (ConfabAccount         *self,
+                                                         const char            *ca_file,
+                                                         GError               **error);
+
 G_END_DECLS

@@ -269,4 +269,26 @@ char                 *confab_history_store_get_last_archive_id (ConfabHistorySto
  * Exposed for tests. */
 char                 *confab_history_fts_query_from_text      (const char          *text);
 
+/* ---- Change notification (for the models) ---------------------------------
+ *
+ * Signals, emitted on the main context that created the store, after the
+ * transaction that made the change committed:
+ * - ::message-changed (gint64 conversation_id, gint64 message_id,
+ *   ConfabHistoryOutcome outcome): a message row was inserted (STORED) or
+ *   changed (UPDATED: correction, retraction, state, reactions).
+ * - ::conversation-changed (gint64 conversation_id): its last message,
+ *   activity or unread count changed.
+ */
+
+/* The @limit messages just after @message_id (for jumping to a result). */
+GPtrArray            *confab_history_store_list_after         (ConfabHistoryStore  *self,
+                                                               gint64               conversation_id,
+                                                               gint64               message_id,
+                                                               guint                limit,
+                                                               GError             **error);
+/* A conversation by row id, or NULL with CONFAB_CORE_ERROR_NOT_FOUND. */
+ConfabHistoryConversation *confab_history_store_get_conversation_by_id (ConfabHistoryStore  *self,
+                                                                        gint64               conversation_id,
+                                                                        GError             **error);
+
 G_END_DECLS

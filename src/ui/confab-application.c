@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
 
 #include "confab-application.h"
@@ -19,6 +21,14 @@ struct _ConfabApplication
 
   GSettings      *settings;
   GCancellable   *cancellable;
+
+  /* The profile: one database, its history writer, the keyring and the
+   * accounts (see confab_application_open_profile()). */
+  ConfabDatabase       *database;
+  ConfabHistoryStore   *history;
+  ConfabSecretStore    *secrets;
+  ConfabAccountManager *manager;
+  GError               *profile_error;
 
   /* TRUE while we hold the application because run-in-background is on, so
    * that closing the last window does not quit. */
@@ -220,6 +230,46 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action_cb },
 };
 
+/* The profile lives where confab-cli keeps it, so both see the same
+ * accounts and history. Failing to open it (a database from a newer
+ * Confab, a full disk) leaves the manager NULL and the error for the window
+ * to show: never a crash, never a fresh database over the old one. */
+static void
+confab_application_open_profile (ConfabApplication *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "confab", NULL);
+  g_autofree char *path = g_build_filename (dir, "confab.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (&self->profile_error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create the folder %s: %s"), dir, g_strerror (saved));
+      return;
+    }
+  self->database = confab_database_open (path, CONFAB_DATABASE_FLAGS_NONE, &error);
+  if (self->database != NULL)
+    self->history = confab_history_store_new (path, &error);
+  if (self->history == NULL)
+    {
+      g_propagate_error (&self->profile_error, g_steal_pointer (&error));
+      g_clear_object (&self->database);
+      return;
+    }
+  self->secrets = confab_secret_store_new ();
+  self->manager = confab_account_manager_new (self->database, self->secrets);
+  confab_account_manager_set_history_store (self->manager, self->history);
+  if (!confab_account_manager_load (self->manager, &error))
+    {
+      g_propagate_error (&self->profile_error, g_steal_pointer (&error));
+      g_clear_object (&self->manager);
+      return;
+    }
+  confab_account_manager_connect_all (self->manager);
+}
+
 static void
 confab_application_startup (GApplication *application)
 {
@@ -246,6 +296,8 @@ confab_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", close_accels);
+
+  confab_application_open_profile (self);
 }
 
 static void
@@ -295,6 +347,11 @@ confab_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->history);
+  g_clear_object (&self->database);
+  g_clear_error (&self->profile_error);
 
   G_OBJECT_CLASS (confab_application_parent_class)->dispose (object);
 }
@@ -346,4 +403,20 @@ confab_application_get_settings (ConfabApplication *self)
   g_return_val_if_fail (CONFAB_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+ConfabAccountManager *
+confab_application_get_account_manager (ConfabApplication *self)
+{
+  g_return_val_if_fail (CONFAB_IS_APPLICATION (self), NULL);
+
+  return self->manager;
+}
+
+const GError *
+confab_application_get_profile_error (ConfabApplication *self)
+{
+  g_return_val_if_fail (CONFAB_IS_APPLICATION (self), NULL);
+
+  return self->profile_error;
 }

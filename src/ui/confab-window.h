@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "confab-application.h"
+#include "confab-conversation.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,15 @@ G_DECLARE_FINAL_TYPE (ConfabWindow, confab_window, CONFAB, WINDOW, AdwApplicatio
 ConfabWindow *confab_window_new       (ConfabApplication *application);
 void          confab_window_add_toast (ConfabWindow      *self,
                                        AdwToast          *toast);
+
+/* Shows @conversation (selecting it in the sidebar; on a narrow window the
+ * conversation page) and, when @message_id is not 0, scrolls to that
+ * message (loading history around it). */
+void          confab_window_open_conversation (ConfabWindow       *self,
+                                               ConfabConversation *conversation,
+                                               gint64              message_id);
+/* The conversation the user is looking at: shown, and the window is the
+ * active (focused) one; NULL otherwise. For notifications. */
+ConfabConversation *confab_window_get_visible_conversation (ConfabWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* STUB: to be written by its owner. */
+
+#include "config.h"
+
+#include "confab-message-item.h"
