@@ -2,14 +2,19 @@
 /*
  * History store benchmark; prints figures and never fails on time.
  *
- *   bench-history [N]     (default 1000000 messages in one conversation)
+ *   bench-history [N ...]     (default: 10000 100000)
+ *   bench-history 10000 100000 1000000     (the issue's 1M figures, ~4 min)
  *
- * Inserts N messages through the store (writer thread, batched), then, in a
- * fresh process so that RSS is not the insert phase's, opens the newest page,
- * scrolls back from the middle and searches. Separately measures the size of
- * a database holding 5,000 short messages.
+ * For each N, in a fresh database: inserts N messages in one conversation
+ * through the store (writer thread, batched), then, in a fresh process so
+ * that RSS is not the insert phase's, opens the newest page, scrolls back
+ * from the middle and searches. The RSS after opening the newest page is
+ * compared across the sizes: it must not grow with the history. Separately
+ * measures the size of a database holding 5,000 short messages.
  */
+#include <stdlib.h>
 #include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "confab-database.h"
@@ -199,47 +204,91 @@ read_phase (const char *path,
   return 0;
 }
 
+/* Runs the read phase on @path in a child process, echoing its output;
+ * returns its "RSS after opening the newest page" in KiB (-1: unknown). */
+static long
+run_read_phase (const char *self,
+                const char *path,
+                guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *n_text = g_strdup_printf ("%u", n);
+  g_autofree char *output = NULL;
+  const char *child_argv[] = { self, "--read-phase", path, n_text, NULL };
+  const char *line;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) child_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                     NULL, NULL, &output, NULL, &status, &error))
+    {
+      g_print ("read phase could not run: %s\n", error->message);
+      return -1;
+    }
+  g_print ("%s", output);
+  line = strstr (output, "RSS after opening the newest page:");
+  return line != NULL ? strtol (strchr (line, ':') + 1, NULL, 10) : -1;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *big = NULL;
   g_autofree char *small = NULL;
-  g_autofree char *n_text = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n = 1000000;
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) rss = g_array_new (FALSE, FALSE, sizeof (long));
   double seconds;
-  int status = 0;
 
   if (argc == 4 && g_str_equal (argv[1], "--read-phase"))
     return read_phase (argv[2], (guint) g_ascii_strtoull (argv[3], NULL, 10));
-  if (argc > 1)
-    n = (guint) CLAMP (g_ascii_strtoull (argv[1], NULL, 10), 100, 100000000);
-  n_text = g_strdup_printf ("%u", n);
+  for (int i = 1; i < argc; i++)
+    {
+      guint n = (guint) CLAMP (g_ascii_strtoull (argv[i], NULL, 10), 100, 100000000);
+
+      g_array_append_val (sizes, n);
+    }
+  if (sizes->len == 0)
+    {
+      static const guint defaults[] = { 10000, 100000 };
+
+      g_array_append_vals (sizes, defaults, G_N_ELEMENTS (defaults));
+    }
   dir = g_dir_make_tmp ("confab-bench-history-XXXXXX", NULL);
-  big = g_build_filename (dir, "big.db", NULL);
   small = g_build_filename (dir, "small.db", NULL);
 
-  g_print ("bench-history: %u messages in one conversation (SQLite %s)\n", n, sqlite3_libversion ());
+  for (guint i = 0; i < sizes->len; i++)
+    {
+      guint n = g_array_index (sizes, guint, i);
+      g_autofree char *name = g_strdup_printf ("history-%u.db", n);
+      g_autofree char *big = g_build_filename (dir, name, NULL);
+      g_autofree char *wal = g_strconcat (big, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (big, "-shm", NULL);
+      long kib;
 
-  seconds = insert (big, n, FALSE);
-  g_print ("insert %u through the store:   %8.2f s, %.0f messages/s\n", n, seconds, n / seconds);
-  g_print ("database size after %u:        %8.1f MiB\n", n, file_size (big) / 1048576.0);
+      g_print ("bench-history: %u messages in one conversation (SQLite %s)\n", n,
+               sqlite3_libversion ());
+      seconds = insert (big, n, FALSE);
+      g_print ("insert %u through the store:   %8.2f s, %.0f messages/s\n", n, seconds, n / seconds);
+      g_print ("database size after %u:        %8.1f MiB\n", n, file_size (big) / 1048576.0);
+      kib = run_read_phase (argv[0], big, n);
+      g_array_append_val (rss, kib);
+      g_remove (big);
+      g_remove (wal);
+      g_remove (shm);
+    }
 
-  {
-    const char *child_argv[] = { argv[0], "--read-phase", big, n_text, NULL };
-
-    if (!g_spawn_sync (NULL, (char **) child_argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
-                       NULL, NULL, NULL, NULL, &status, &error))
-      g_print ("read phase could not run: %s\n", error->message);
-  }
+  /* Issue 4: memory with a large history open must not grow with its size. */
+  g_print ("RSS after opening the newest page, by history size:\n");
+  for (guint i = 0; i < sizes->len; i++)
+    g_print ("  %9u messages: %8ld KiB (%+ld KiB vs %u)\n", g_array_index (sizes, guint, i),
+             g_array_index (rss, long, i),
+             g_array_index (rss, long, i) - g_array_index (rss, long, 0),
+             g_array_index (sizes, guint, 0));
 
   seconds = insert (small, 5000, TRUE);
   /* The store is closed: the WAL was checkpointed into the file. */
   g_print ("5000 short messages:               %8.2f s; database %.2f MiB (%" G_GUINT64_FORMAT " B)\n",
            seconds, file_size (small) / 1048576.0, file_size (small));
 
-  g_remove (big);
   g_remove (small);
   g_rmdir (dir);
   return 0;

@@ -49,8 +49,9 @@ enum {
   "  7  other error\n"
 
 #define CA_FILE_HELP \
-  "--ca-file is not stored with the account (the profile has no place for\n" \
-  "it): give it again to every command that connects (send, listen).\n"
+  "account add --ca-file stores the file with the account: send and listen\n" \
+  "then trust only it (and certificates pinned in the app). With send and\n" \
+  "listen, --ca-file trusts only that file for this connection instead.\n"
 
 #define DEFAULT_TIMEOUT 30
 
@@ -352,22 +353,26 @@ typedef struct {
   ConfabDatabase       *db;
   ConfabSecretStore    *secrets;
   ConfabAccountManager *manager;
+  ConfabHistoryStore   *history;   /* only for sessions */
 } Profile;
 
 static void
 profile_clear (Profile *profile)
 {
+  /* The accounts (and their syncs) go first, then the store they use. */
   g_clear_object (&profile->manager);
+  g_clear_object (&profile->history);
   g_clear_object (&profile->secrets);
   g_clear_object (&profile->db);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Profile, profile_clear)
 
+/* With @with_history, each account gets its history sync, as in the app. */
 static gboolean
-profile_open (Profile       *profile,
-              GTlsDatabase  *tls_database,
-              GError       **error)
+profile_open_full (Profile       *profile,
+                   gboolean       with_history,
+                   GError       **error)
 {
   g_autofree char *path = profile_database_path (error);
 
@@ -378,9 +383,21 @@ profile_open (Profile       *profile,
     return FALSE;
   profile->secrets = confab_secret_store_new ();
   profile->manager = confab_account_manager_new (profile->db, profile->secrets);
-  if (tls_database != NULL)
-    confab_account_manager_set_tls_database (profile->manager, tls_database);
+  if (with_history)
+    {
+      profile->history = confab_history_store_new (path, error);
+      if (profile->history == NULL)
+        return FALSE;
+      confab_account_manager_set_history_store (profile->manager, profile->history);
+    }
   return confab_account_manager_load (profile->manager, error);
+}
+
+static gboolean
+profile_open (Profile       *profile,
+              GError       **error)
+{
+  return profile_open_full (profile, FALSE, error);
 }
 
 static GTlsDatabase *
@@ -412,7 +429,7 @@ account_list (void)
   GListModel *model;
   guint n;
 
-  if (!profile_open (&profile, NULL, &error))
+  if (!profile_open (&profile, &error))
     return fail (error, exit_status_for_error (error));
 
   model = G_LIST_MODEL (profile.manager);
@@ -463,15 +480,17 @@ account_add (const char *jid,
       return fail (error, EXIT_USAGE);
     }
 
-  if (!profile_open (&profile, tls, &error))
+  if (!profile_open (&profile, &error))
     {
       wipe_free (password);
       waiter_clear (&waiter);
       return fail (error, exit_status_for_error (error));
     }
 
+  /* The CA file is stored with the account: send and listen then trust
+   * only it. */
   confab_account_manager_add_async (profile.manager, jid, password, host,
-                                    (guint16) port, direct_tls, TRUE, NULL,
+                                    (guint16) port, direct_tls, ca_file, TRUE, NULL,
                                     waiter_done, &waiter);
   wipe_free (password);
   account = confab_account_manager_add_finish (profile.manager, waiter_run (&waiter), &error);
@@ -523,7 +542,7 @@ account_remove (const char *jid)
   ConfabAccount *account;
   int status = EXIT_OK;
 
-  if (!profile_open (&profile, NULL, &error))
+  if (!profile_open (&profile, &error))
     return fail (error, exit_status_for_error (error));
   account = lookup_account (&profile, jid, &error);
   if (account == NULL)
@@ -545,7 +564,7 @@ account_set_enabled (const char *jid,
   g_autoptr(GError) error = NULL;
   ConfabAccount *account;
 
-  if (!profile_open (&profile, NULL, &error))
+  if (!profile_open (&profile, &error))
     return fail (error, exit_status_for_error (error));
   account = lookup_account (&profile, jid, &error);
   if (account == NULL)
@@ -572,7 +591,7 @@ cmd_account (int    argc,
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, "add: server host (default: from DNS)", "HOST" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "add: server port (default: from DNS)", "PORT" },
     { "direct-tls", 0, 0, G_OPTION_ARG_NONE, &direct_tls, "add: TLS from the start (XEP-0368) instead of STARTTLS", NULL },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "add: check that FILE holds usable CA certificates (not stored; see below)", "FILE" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "add: trust only the CA certificates in FILE for this account (stored)", "FILE" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "add: read the password from the first line of FILE instead of stdin", "FILE" },
     { NULL }
   };
@@ -698,20 +717,21 @@ on_send_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Connects the account @jid: its settings from the profile, its password
- * from the keyring, @ca_file (if any) as the only trust anchor. */
+/* Connects the account @jid of @profile: its settings, stored CA file and
+ * pinned certificates from the profile, its password from the keyring,
+ * @ca_file (if any) instead as the only trust anchor. The stream and the
+ * history sync are the account's own (the profile must outlive them). */
 static ConfabXmppStream *
-session_connect (const char         *jid,
+session_connect (Profile            *profile,
+                 const char         *jid,
                  const char         *ca_file,
                  guint               timeout,
                  ConfabAccountSync **sync_out,
                  int                *status,
                  GError            **error)
 {
-  g_auto(Profile) profile = { 0 };
   g_autoptr(GTlsDatabase) tls = NULL;
   g_autoptr(ConfabXmppStream) stream = NULL;
-  g_autoptr(ConfabAccountSync) sync = NULL;
   Waiter waiter = { NULL, NULL };
   ConfabAccount *account;
   const char *host;
@@ -728,12 +748,12 @@ session_connect (const char         *jid,
         }
     }
 
-  if (!profile_open (&profile, NULL, error))
+  if (!profile_open_full (profile, TRUE, error))
     {
       *status = exit_status_for_error (*error);
       return NULL;
     }
-  account = lookup_account (&profile, jid, error);
+  account = lookup_account (profile, jid, error);
   if (account == NULL)
     {
       *status = EXIT_USAGE;
@@ -741,10 +761,10 @@ session_connect (const char         *jid,
     }
 
   waiter.loop = g_main_loop_new (NULL, FALSE);
-  confab_secret_store_lookup_async (profile.secrets,
+  confab_secret_store_lookup_async (profile->secrets,
                                     confab_jid_get_bare_string (confab_account_get_jid (account)),
                                     NULL, waiter_done, &waiter);
-  password = confab_secret_store_lookup_finish (profile.secrets, waiter_run (&waiter), error);
+  password = confab_secret_store_lookup_finish (profile->secrets, waiter_run (&waiter), error);
   waiter_clear (&waiter);
   if (password == NULL)
     {
@@ -754,7 +774,11 @@ session_connect (const char         *jid,
       return NULL;
     }
 
-  stream = confab_xmpp_stream_new (confab_account_get_jid (account));
+  /* The account's stream carries its pins and stored CA file; its sync
+   * stores everything received before the server hears it arrived, and
+   * everything sent as pending first (ARCHITECTURE.md), exactly as in the
+   * app (it sees the session start: MAM catch-up, resend of pending). */
+  stream = g_object_ref (confab_account_get_stream (account));
   host = confab_account_get_host (account);
   if (host != NULL)
     confab_xmpp_stream_set_host (stream, host, (guint16) confab_account_get_port (account));
@@ -762,23 +786,8 @@ session_connect (const char         *jid,
   if (tls != NULL)
     confab_xmpp_stream_set_tls_database (stream, tls);
   confab_xmpp_stream_set_connect_timeout (stream, timeout);
-  confab_xmpp_add_standard_modules (stream);
-
-  /* Everything received is stored before the server hears it arrived, and
-   * everything sent is stored as pending first (ARCHITECTURE.md), exactly
-   * as in the app: the sync must see the session start (MAM catch-up,
-   * resend of pending messages), so it comes before connecting. */
-  {
-    g_autoptr(ConfabHistoryStore) store =
-      confab_history_store_new (confab_database_get_path (profile.db), error);
-
-    if (store == NULL)
-      {
-        *status = EXIT_OTHER;
-        return NULL;
-      }
-    *sync_out = confab_account_sync_new (stream, store, confab_account_get_row_id (account));
-  }
+  g_assert (confab_account_get_sync (account) != NULL);
+  *sync_out = g_object_ref (confab_account_get_sync (account));
 
   waiter.loop = g_main_loop_new (NULL, FALSE);
   confab_xmpp_stream_connect_async (stream, password, NULL, waiter_done, &waiter);
@@ -872,6 +881,7 @@ cmd_send (int    argc,
   g_autoptr(ConfabAccountSync) sync = NULL;
   g_autoptr(ConfabJid) to = NULL;
   g_autofree char *ca_file = NULL;
+  g_auto(Profile) profile = { 0 };
   int timeout = DEFAULT_TIMEOUT;
   Session session = { 0 };
   int status = EXIT_OK;
@@ -899,7 +909,7 @@ cmd_send (int    argc,
   if (!g_utf8_validate (argv[3], -1, NULL) || argv[3][0] == '\0')
     return usage_error (NULL, "send: TEXT must be non-empty UTF-8");
 
-  stream = session_connect (argv[1], ca_file, (guint) timeout, &sync, &status, &error);
+  stream = session_connect (&profile, argv[1], ca_file, (guint) timeout, &sync, &status, &error);
   if (stream == NULL)
     return fail (error, status);
 
@@ -1127,6 +1137,7 @@ cmd_listen (int    argc,
   g_autoptr(ConfabXmppStream) stream = NULL;
   g_autoptr(ConfabAccountSync) sync = NULL;
   g_autofree char *ca_file = NULL;
+  g_auto(Profile) profile = { 0 };
   int timeout = 0;
   int count = 0;
   Session session = { 0 };
@@ -1154,7 +1165,7 @@ cmd_listen (int    argc,
   if (count < 0 || timeout < 0)
     return usage_error (NULL, "listen: --count and --timeout must not be negative");
 
-  stream = session_connect (argv[1], ca_file,
+  stream = session_connect (&profile, argv[1], ca_file,
                             timeout > 0 ? (guint) timeout : DEFAULT_TIMEOUT,
                             &sync, &status, &error);
   if (stream == NULL)
@@ -1176,12 +1187,9 @@ cmd_listen (int    argc,
   if (module != NULL)
     g_signal_connect (module, "item-changed", G_CALLBACK (on_roster_item_changed), &session);
   module = confab_xmpp_stream_get_module (stream, CONFAB_TYPE_XMPP_PRESENCE);
+  /* The account sent our initial presence when the session started. */
   if (module != NULL)
-    {
-      g_signal_connect (module, "presence-changed", G_CALLBACK (on_presence_changed), &session);
-      confab_xmpp_presence_send_available ((ConfabXmppPresence *) module,
-                                           CONFAB_XMPP_PRESENCE_SHOW_NONE, NULL, 0);
-    }
+    g_signal_connect (module, "presence-changed", G_CALLBACK (on_presence_changed), &session);
 
   g_printerr ("listening as %s\n",
               confab_jid_to_string (confab_xmpp_stream_get_bound_jid (stream)));
@@ -1261,7 +1269,7 @@ static ConfabHistoryStore *
 open_history (Profile  *profile,
               GError  **error)
 {
-  if (!profile_open (profile, NULL, error))
+  if (!profile_open (profile, error))
     return NULL;
   return confab_history_store_new (confab_database_get_path (profile->db), error);
 }

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "confab-account-manager.h"
+#include "config.h"
 
+#include "confab-account-manager.h"
+#include "confab-account-private.h"
+#include "confab-account-sync.h"
+#include "confab-conversation-list-private.h"
 #include "confab-core-error.h"
 
 struct _ConfabAccountManager
@@ -12,6 +16,7 @@ struct _ConfabAccountManager
   GTlsDatabase      *tls_database;
   ConfabHistoryStore *history;   /* nullable */
   GPtrArray         *accounts;   /* of ConfabAccount */
+  ConfabConversationList *conversations;  /* created on first use */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -81,6 +86,36 @@ append_account (ConfabAccountManager *self,
   g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
 }
 
+static void connect_account (ConfabAccountManager *self,
+                             ConfabAccount        *account);
+
+static void
+connect_requested_cb (ConfabAccount        *account,
+                      ConfabAccountManager *self)
+{
+  if (confab_account_get_enabled (account) && confab_account_get_row_id (account) != 0)
+    connect_account (self, account);
+}
+
+/* Each account owns the sync of its stream into the store. */
+static void
+ensure_sync (ConfabAccountManager *self,
+             ConfabAccount        *account)
+{
+  g_autoptr(ConfabAccountSync) sync = NULL;
+
+  if (self->history == NULL || confab_account_get_row_id (account) == 0)
+    {
+      _confab_account_set_sync (account, NULL);
+      return;
+    }
+  if (confab_account_get_sync (account) != NULL)
+    return;
+  sync = confab_account_sync_new (confab_account_get_stream (account), self->history,
+                                  confab_account_get_row_id (account));
+  _confab_account_set_sync (account, sync);
+}
+
 static ConfabAccount *
 create_account (ConfabAccountManager *self,
                 ConfabJid            *jid,
@@ -89,9 +124,11 @@ create_account (ConfabAccountManager *self,
                 const char           *host,
                 guint                 port,
                 gboolean              direct_tls,
-                const char           *pins)
+                const char           *pins,
+                const char           *ca_file)
 {
   ConfabAccount *account = confab_account_new (jid);
+  g_autoptr(GError) error = NULL;
 
   confab_account_set_enabled (account, enabled);
   confab_account_set_host (account, host);
@@ -106,8 +143,18 @@ create_account (ConfabAccountManager *self,
       confab_xmpp_stream_set_pinned_certificates (confab_account_get_stream (account),
                                                   (const char * const *) list);
     }
+  if (ca_file != NULL && !_confab_account_load_ca_file (account, ca_file, &error))
+    {
+      /* Never a fallback to the system's anchors: the account waits. */
+      g_warning ("Could not load the CA file of %s: %s",
+                 confab_jid_get_bare_string (jid), error->message);
+      _confab_account_set_error_full (account, error);
+    }
   /* After the pins, so loading them does not write them back. */
   confab_account_set_database (account, self->database, row_id);
+  g_signal_connect_object (account, "connect-requested", G_CALLBACK (connect_requested_cb),
+                           self, 0);
+  ensure_sync (self, account);
   return account;
 }
 
@@ -129,9 +176,14 @@ password_cb (GObject      *object,
         return;
       /* Never a fallback: without the keyring the account waits for the user. */
       if (g_error_matches (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND))
-        confab_account_set_error (account, "No password saved for this account");
+        {
+          g_autoptr(GError) missing = g_error_new_literal (CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND,
+                                                           "No password saved for this account");
+
+          _confab_account_set_error_full (account, missing);
+        }
       else
-        confab_account_set_error (account, error->message);
+        _confab_account_set_error_full (account, error);
       return;
     }
 
@@ -146,6 +198,7 @@ static void
 connect_account (ConfabAccountManager *self,
                  ConfabAccount        *account)
 {
+
   confab_secret_store_lookup_async (self->secrets,
                                     confab_jid_get_bare_string (confab_account_get_jid (account)),
                                     NULL, password_cb, g_object_ref (account));
@@ -166,8 +219,11 @@ confab_account_manager_dispose (GObject *object)
 
           confab_account_disconnect (account);
           confab_account_set_database (account, NULL, 0);
+          _confab_account_set_sync (account, NULL);
+          g_signal_handlers_disconnect_by_data (account, self);
         }
     }
+  g_clear_object (&self->conversations);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_object (&self->database);
   g_clear_object (&self->secrets);
@@ -228,7 +284,7 @@ confab_account_manager_load (ConfabAccountManager  *self,
 
   stmt = confab_database_prepare (self->database,
                                   "SELECT id, jid, enabled, host, port, direct_tls,"
-                                  " pinned_fingerprints FROM accounts ORDER BY id",
+                                  " pinned_fingerprints, ca_file FROM accounts ORDER BY id",
                                   error);
   if (stmt == NULL)
     return FALSE;
@@ -254,7 +310,8 @@ confab_account_manager_load (ConfabAccountManager  *self,
                                 (const char *) sqlite3_column_text (stmt, 3),
                                 (guint) CLAMP (sqlite3_column_int (stmt, 4), 0, G_MAXUINT16),
                                 sqlite3_column_int (stmt, 5) != 0,
-                                (const char *) sqlite3_column_text (stmt, 6));
+                                (const char *) sqlite3_column_text (stmt, 6),
+                                (const char *) sqlite3_column_text (stmt, 7));
       g_ptr_array_add (self->accounts, g_steal_pointer (&account));
     }
   if (rc != SQLITE_DONE)
@@ -298,6 +355,7 @@ typedef struct {
   char      *host;
   guint16    port;
   gboolean   direct_tls;
+  char      *ca_file;
   gboolean   enabled;
 } AddData;
 
@@ -307,6 +365,7 @@ add_data_free (AddData *data)
   g_clear_pointer (&data->jid, confab_jid_unref);
   g_clear_pointer (&data->password, wipe_free);
   g_clear_pointer (&data->host, g_free);
+  g_clear_pointer (&data->ca_file, g_free);
   g_free (data);
 }
 
@@ -319,8 +378,8 @@ insert_row (ConfabAccountManager  *self,
   gint64 id;
 
   stmt = confab_database_prepare (self->database,
-                                  "INSERT INTO accounts (jid, enabled, host, port, direct_tls, created)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                  "INSERT INTO accounts (jid, enabled, host, port, direct_tls, created, ca_file)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                   error);
   if (stmt == NULL)
     return 0;
@@ -336,6 +395,10 @@ insert_row (ConfabAccountManager  *self,
     sqlite3_bind_null (stmt, 4);
   sqlite3_bind_int (stmt, 5, data->direct_tls ? 1 : 0);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
+  if (data->ca_file != NULL)
+    sqlite3_bind_text (stmt, 7, data->ca_file, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 7);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
@@ -388,9 +451,9 @@ saved_cb (GObject      *object,
     }
 
   account = create_account (self, data->jid, row_id, data->enabled,
-                            data->host, data->port, data->direct_tls, NULL);
+                            data->host, data->port, data->direct_tls, NULL, data->ca_file);
   append_account (self, account);
-  if (data->enabled)
+  if (data->enabled && confab_account_get_state (account) != CONFAB_ACCOUNT_STATE_ERROR)
     confab_account_connect (account, data->password);
   g_clear_pointer (&data->password, wipe_free);
 
@@ -404,6 +467,7 @@ confab_account_manager_add_async (ConfabAccountManager *self,
                                   const char           *host,
                                   guint16               port,
                                   gboolean              direct_tls,
+                                  const char           *ca_file,
                                   gboolean              enabled,
                                   GCancellable         *cancellable,
                                   GAsyncReadyCallback   callback,
@@ -449,6 +513,24 @@ confab_account_manager_add_async (ConfabAccountManager *self,
   data->port = port;
   data->direct_tls = !!direct_tls;
   data->enabled = !!enabled;
+  if (ca_file != NULL && *ca_file != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (ca_file);
+      g_autoptr(GTlsDatabase) check = NULL;
+      g_autoptr(GError) error = NULL;
+
+      data->ca_file = g_file_get_path (file);
+      /* Refused now rather than saved unusable. */
+      check = data->ca_file != NULL ? g_tls_file_database_new (data->ca_file, &error) : NULL;
+      if (check == NULL)
+        {
+          g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+          g_task_return_new_error (task, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_INVALID,
+                                   "The CA file “%s” cannot be used: %s", ca_file,
+                                   error != NULL ? error->message : "not a local file");
+          return;
+        }
+    }
   g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
 
   /* The secret first: a row without its password would be an account that
@@ -507,6 +589,8 @@ removed_secret_cb (GObject      *object,
 
   confab_account_disconnect (account);
   confab_account_set_database (account, NULL, 0);
+  _confab_account_set_sync (account, NULL);
+  g_signal_handlers_disconnect_by_data (account, self);
   if (find_account (self, account, &position))
     {
       g_ptr_array_remove_index (self->accounts, position);
@@ -608,7 +692,9 @@ confab_account_manager_connect_all (ConfabAccountManager *self)
       ConfabAccount *account = g_ptr_array_index (self->accounts, i);
       ConfabAccountState state = confab_account_get_state (account);
 
+      /* The user chose to be offline: only they bring it back. */
       if (!confab_account_get_enabled (account)
+          || confab_account_get_own_presence (account) == CONFAB_ACCOUNT_PRESENCE_OFFLINE
           || state == CONFAB_ACCOUNT_STATE_ONLINE
           || state == CONFAB_ACCOUNT_STATE_CONNECTING)
         continue;
@@ -621,8 +707,38 @@ confab_account_manager_set_history_store (ConfabAccountManager *self,
                                           ConfabHistoryStore   *store)
 {
   g_return_if_fail (CONFAB_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (store == NULL || CONFAB_IS_HISTORY_STORE (store));
 
-  g_set_object (&self->history, store);
+  if (!g_set_object (&self->history, store))
+    return;
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      ConfabAccount *account = g_ptr_array_index (self->accounts, i);
+
+      _confab_account_set_sync (account, NULL);
+      ensure_sync (self, account);
+    }
+}
+
+ConfabConversationList *
+confab_account_manager_get_conversations (ConfabAccountManager *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (self->conversations == NULL)
+    self->conversations = _confab_conversation_list_new (self);
+  return self->conversations;
+}
+
+void
+confab_account_manager_set_presence_all (ConfabAccountManager  *self,
+                                         ConfabAccountPresence  presence,
+                                         const char            *status)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT_MANAGER (self));
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    confab_account_set_own_presence (g_ptr_array_index (self->accounts, i), presence, status);
 }
 
 ConfabHistoryStore *

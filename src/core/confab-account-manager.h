@@ -36,15 +36,18 @@ ConfabAccount        *confab_account_manager_lookup       (ConfabAccountManager 
                                                            const char           *jid);
 
 /* Adds an account: saves @password in the secret store first, then the
- * row (@host NULL and @port 0 for DNS), then appends the account and, when
- * @enabled, connects it. Fails with CONFAB_CORE_ERROR_INVALID for a bad
- * JID or empty password and _DUPLICATE when the account exists. */
+ * row (@host NULL and @port 0 for DNS; @ca_file NULL for the system's trust
+ * anchors, else a PEM file that is the account's only one), then appends
+ * the account and, when @enabled, connects it. Fails with
+ * CONFAB_CORE_ERROR_INVALID for a bad JID, an empty password or an
+ * unusable CA file, and _DUPLICATE when the account exists. */
 void                  confab_account_manager_add_async    (ConfabAccountManager *self,
                                                            const char           *jid,
                                                            const char           *password,
                                                            const char           *host,
                                                            guint16               port,
                                                            gboolean              direct_tls,
+                                                           const char           *ca_file,
                                                            gboolean              enabled,
                                                            GCancellable         *cancellable,
                                                            GAsyncReadyCallback   callback,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "confab-account-sync.h"
+#include "config.h"
 
+#include "confab-account-sync.h"
+#include "confab-roster-model.h"
 #include "confab-xmpp-error.h"
 #include "confab-xmpp-message.h"
 #include "xep/xep-0313-mam.h"
@@ -12,6 +14,7 @@ struct _ConfabAccountSync
   ConfabXmppStream   *stream;
   ConfabHistoryStore *store;
   gint64              account_id;
+  ConfabRosterModel  *roster;   /* weak; nullable */
 
   /* The message already handed to the store during the current
    * ::stanza-received emission: one message can raise several signals
@@ -94,6 +97,24 @@ inbound_data_free (InboundData *data)
   g_free (data);
 }
 
+static gboolean
+may_see_presence (ConfabAccountSync *self,
+                  ConfabXmppMessage *message)
+{
+  ConfabContact *contact;
+  ConfabXmppSubscription subscription;
+
+  if (self->roster == NULL)
+    return TRUE;
+  contact = confab_roster_model_lookup (self->roster,
+                                        confab_jid_get_bare_string (confab_xmpp_message_get_from (message)));
+  if (contact == NULL)
+    return FALSE;
+  subscription = confab_contact_get_subscription (contact);
+  return subscription == CONFAB_XMPP_SUBSCRIPTION_FROM
+         || subscription == CONFAB_XMPP_SUBSCRIPTION_BOTH;
+}
+
 static void
 inbound_stored_cb (GObject      *source,
                    GAsyncResult *result,
@@ -116,8 +137,9 @@ inbound_stored_cb (GObject      *source,
 
   release (self, data->token, data->generation);
 
-  /* XEP-0184: "received" means stored, so only now. */
-  if (data->owe_receipt && is_bound (self))
+  /* XEP-0184: "received" means stored, so only now; §8: and only to whom
+   * may see our presence. */
+  if (data->owe_receipt && is_bound (self) && may_see_presence (self, data->message))
     confab_xmpp_messages_send_receipt (get_messages (self),
                                        confab_xmpp_message_get_from (data->message),
                                        confab_xmpp_message_get_id (data->message));
@@ -270,10 +292,14 @@ static void
 send_stored (ConfabAccountSync *self,
              const char        *peer,
              const char        *body,
-             const char        *id)
+             const char        *id,
+             const char        *reply_id,
+             const char        *reply_author,
+             const char        *reply_fallback)
 {
   ConfabXmppChatOptions options = { 0 };
   g_autoptr(ConfabJid) to = NULL;
+  g_autoptr(ConfabJid) author = NULL;
   g_autofree char *sent_id = NULL;
 
   /* Not connected: it stays pending and is resent on the next session. */
@@ -287,6 +313,14 @@ send_stored (ConfabAccountSync *self,
   options.id = id;
   options.request_receipt = TRUE;
   options.markable = TRUE;
+  if (reply_id != NULL)
+    {
+      /* XEP-0461 §2: the author is the peer or us; a chat has no other. */
+      author = reply_author != NULL ? confab_jid_parse (reply_author, NULL) : NULL;
+      options.reply_id = reply_id;
+      options.reply_to = author;
+      options.reply_fallback = reply_fallback;
+    }
   g_hash_table_insert (self->unacked, g_strdup (id), g_strdup (peer));
   sent_id = confab_xmpp_messages_send_chat (get_messages (self), to, body, &options);
 }
@@ -296,6 +330,9 @@ typedef struct {
   char              *peer;
   char              *body;
   char              *id;
+  char              *reply_id;
+  char              *reply_author;
+  char              *reply_fallback;
 } OutgoingData;
 
 static void
@@ -308,7 +345,8 @@ outgoing_stored_cb (GObject      *source,
 
   if (confab_history_store_add_message_finish (CONFAB_HISTORY_STORE (source), result,
                                                NULL, NULL, &error))
-    send_stored (data->self, data->peer, data->body, data->id);
+    send_stored (data->self, data->peer, data->body, data->id,
+                 data->reply_id, data->reply_author, data->reply_fallback);
   else
     g_warning ("Could not store an outgoing message: %s", error->message);
 
@@ -316,13 +354,19 @@ outgoing_stored_cb (GObject      *source,
   g_free (data->peer);
   g_free (data->body);
   g_free (data->id);
+  g_free (data->reply_id);
+  g_free (data->reply_author);
+  g_free (data->reply_fallback);
   g_free (data);
 }
 
 char *
-confab_account_sync_send_chat (ConfabAccountSync *self,
-                               const char        *to,
-                               const char        *body)
+confab_account_sync_send_reply (ConfabAccountSync *self,
+                                const char        *to,
+                                const char        *body,
+                                const char        *reply_id,
+                                const char        *reply_author,
+                                const char        *reply_fallback)
 {
   g_autoptr(ConfabJid) jid = NULL;
   OutgoingData *data;
@@ -340,12 +384,98 @@ confab_account_sync_send_chat (ConfabAccountSync *self,
   data->peer = g_strdup (confab_jid_get_bare_string (jid));
   data->body = g_strdup (body);
   data->id = confab_xmpp_new_uuid ();
+  data->reply_id = g_strdup (reply_id);
+  data->reply_author = reply_id != NULL ? g_strdup (reply_author) : NULL;
+  data->reply_fallback = reply_id != NULL ? g_strdup (reply_fallback) : NULL;
 
-  confab_history_store_add_outgoing_pending_async (self->store, self->account_id,
-                                                   data->peer, CONFAB_HISTORY_KIND_CHAT,
-                                                   body, data->id, NULL,
-                                                   outgoing_stored_cb, data);
+  /* Stored before sent (ARCHITECTURE.md): sent from the callback. */
+  confab_history_store_add_outgoing_reply_pending_async (self->store, self->account_id,
+                                                         data->peer, CONFAB_HISTORY_KIND_CHAT,
+                                                         body, data->id, data->reply_id, NULL,
+                                                         outgoing_stored_cb, data);
   return g_strdup (data->id);
+}
+
+char *
+confab_account_sync_send_chat (ConfabAccountSync *self,
+                               const char        *to,
+                               const char        *body)
+{
+  return confab_account_sync_send_reply (self, to, body, NULL, NULL, NULL);
+}
+
+static void
+edit_stored_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!confab_history_store_apply_finish (CONFAB_HISTORY_STORE (source), result, NULL, &error))
+    g_warning ("Could not store our own edit: %s", error->message);
+}
+
+char *
+confab_account_sync_send_correction (ConfabAccountSync *self,
+                                     const char        *to,
+                                     const char        *replace_id,
+                                     const char        *body)
+{
+  g_autoptr(ConfabJid) jid = NULL;
+  char *id;
+
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT_SYNC (self), NULL);
+  g_return_val_if_fail (to != NULL && replace_id != NULL && body != NULL, NULL);
+
+  jid = confab_jid_parse (to, NULL);
+  if (jid == NULL || !is_bound (self))
+    return NULL;
+
+  /* Stored the way a carbon of it would be: our bare JID is the author,
+   * and the new id continues the correction chain (XEP-0308 §5). */
+  id = confab_xmpp_messages_send_correction (get_messages (self), jid, replace_id, body);
+  confab_history_store_apply_correction_async (self->store, self->account_id,
+                                               confab_jid_get_bare_string (jid),
+                                               confab_jid_get_bare_string (confab_xmpp_stream_get_jid (self->stream)),
+                                               replace_id, id, body, NULL,
+                                               edit_stored_cb, NULL);
+  return id;
+}
+
+char *
+confab_account_sync_send_reactions (ConfabAccountSync  *self,
+                                    const char         *to,
+                                    const char         *message_id,
+                                    const char * const *reactions)
+{
+  g_autoptr(ConfabJid) jid = NULL;
+  char *id;
+
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT_SYNC (self), NULL);
+  g_return_val_if_fail (to != NULL && message_id != NULL, NULL);
+
+  jid = confab_jid_parse (to, NULL);
+  if (jid == NULL || !is_bound (self))
+    return NULL;
+
+  /* XEP-0444 §3.2: the whole set, which replaces our earlier one. */
+  id = confab_xmpp_messages_send_reaction (get_messages (self), jid, message_id, reactions);
+  confab_history_store_apply_reactions_async (self->store, self->account_id,
+                                              confab_jid_get_bare_string (jid),
+                                              confab_jid_get_bare_string (confab_xmpp_stream_get_jid (self->stream)),
+                                              message_id, reactions, NULL,
+                                              edit_stored_cb, NULL);
+  return id;
+}
+
+void
+confab_account_sync_set_roster (ConfabAccountSync *self,
+                                ConfabRosterModel *roster)
+{
+  g_return_if_fail (CONFAB_IS_ACCOUNT_SYNC (self));
+  g_return_if_fail (roster == NULL || CONFAB_IS_ROSTER_MODEL (roster));
+
+  g_set_weak_pointer (&self->roster, roster);
 }
 
 static void
@@ -395,8 +525,10 @@ resend_pending (ConfabAccountSync *self)
     {
       ConfabHistoryMessage *message = g_ptr_array_index (pending, i);
 
+      /* A resent reply keeps its reference (without the quote). */
       if (message->origin_id != NULL && message->body != NULL)
-        send_stored (self, message->peer, message->body, message->origin_id);
+        send_stored (self, message->peer, message->body, message->origin_id,
+                     message->reply_to, NULL, NULL);
     }
 }
 
@@ -687,6 +819,7 @@ confab_account_sync_dispose (GObject *object)
       g_clear_object (&self->stream);
     }
   g_clear_object (&self->store);
+  g_clear_weak_pointer (&self->roster);
 
   G_OBJECT_CLASS (confab_account_sync_parent_class)->dispose (object);
 }

@@ -40,6 +40,36 @@ char              *confab_account_sync_send_chat        (ConfabAccountSync  *sel
                                                          const char         *to,
                                                          const char         *body);
 
+/* Like send_chat(), replying (XEP-0461) to message @reply_id of
+ * @reply_author (nullable both), with @reply_fallback (nullable) quoted
+ * before @body for clients without replies (XEP-0428). The stored body is
+ * @body alone. */
+char              *confab_account_sync_send_reply       (ConfabAccountSync  *self,
+                                                         const char         *to,
+                                                         const char         *body,
+                                                         const char         *reply_id,
+                                                         const char         *reply_author,
+                                                         const char         *reply_fallback);
+/* XEP-0308: sends a correction of our message @replace_id to @to and
+ * stores it as the store would a received one (the original's text
+ * changes). Returns the correction's id, or NULL when not connected. */
+char              *confab_account_sync_send_correction  (ConfabAccountSync  *self,
+                                                         const char         *to,
+                                                         const char         *replace_id,
+                                                         const char         *body);
+/* XEP-0444: sends our whole set of @reactions to message @message_id and
+ * stores it. Returns the stanza's id, or NULL when not connected. */
+char              *confab_account_sync_send_reactions   (ConfabAccountSync  *self,
+                                                         const char         *to,
+                                                         const char         *message_id,
+                                                         const char * const *reactions);
+/* XEP-0184 §8: with a roster, receipts go only to contacts allowed to see
+ * our presence (subscription from or both). Without one (the default),
+ * to everyone who asks. */
+typedef struct _ConfabRosterModel ConfabRosterModel;
+void               confab_account_sync_set_roster       (ConfabAccountSync  *self,
+                                                         ConfabRosterModel  *roster);
+
 /* Whether an archive catch-up is running ("catching-up"). */
 gboolean           confab_account_sync_get_catching_up  (ConfabAccountSync  *self);
 /* Archived messages fetched by the current (or last) catch-up ("progress"). */

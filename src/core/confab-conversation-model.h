@@ -38,6 +38,11 @@ guint                    confab_conversation_model_load_older   (ConfabConversat
  * returns its position, or -1 when it is not in this conversation. */
 int                      confab_conversation_model_load_around  (ConfabConversationModel *self,
                                                                  gint64                   message_id);
+/* After load_around() of an old message the window may end before the
+ * newest message (property has-newer); live messages beyond it are then
+ * not inserted. load_newer() appends the next page; returns how many. */
+gboolean                 confab_conversation_model_get_has_newer (ConfabConversationModel *self);
+guint                    confab_conversation_model_load_newer   (ConfabConversationModel *self);
 /* The position of message @message_id if loaded, else -1. */
 int                      confab_conversation_model_find         (ConfabConversationModel *self,
                                                                  gint64                   message_id);

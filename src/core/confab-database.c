@@ -133,10 +133,15 @@ static const char migration_v3[] =
   "END;"
   "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');";
 
+/* v4: a private CA per account (the only trust anchor for it). */
+static const char migration_v4[] =
+  "ALTER TABLE accounts ADD COLUMN ca_file TEXT;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
+  migration_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONFAB_DATABASE_SCHEMA_VERSION);

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  * Schema (current version):
  *   jids           (id, jid UNIQUE)  -- senders, so rows and indexes hold an integer
  *   accounts       (id, jid UNIQUE, enabled, host, port, direct_tls, resource,
- *                   pinned_fingerprints, created)  -- never a password
+ *                   pinned_fingerprints, created, ca_file)  -- never a password
  *   conversations  (id, account_id, peer, kind, last_message_id,
  *                   last_activity, unread_count, UNIQUE (account_id, peer))
  *   messages       (id, conversation_id, direction, sender_id, timestamp, body,
@@ -36,7 +36,7 @@ G_BEGIN_DECLS
  */
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define CONFAB_DATABASE_SCHEMA_VERSION 3
+#define CONFAB_DATABASE_SCHEMA_VERSION 4
 
 typedef enum {
   CONFAB_DATABASE_FLAGS_NONE = 0,

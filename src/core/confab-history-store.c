@@ -110,6 +110,7 @@ typedef struct {
 
   /* Results, written by the writer thread before completion. */
   gint64                  row_id;
+  gint64                  changed_conversation_id;  /* for the change signals */
   ConfabHistoryOutcome    outcome;
   GError                 *error;
 } Op;
@@ -843,6 +844,7 @@ apply_op (Writer  *w,
         m.timestamp = g_get_real_time ();
         m.body = op->body;
         m.origin_id = op->id;
+        m.reply_to = op->new_id;
         m.state = CONFAB_HISTORY_STATE_PENDING;
         return insert_message (w, &m, &op->row_id, &op->outcome, error);
       }
@@ -885,6 +887,32 @@ apply_op (Writer  *w,
     }
 }
 
+/* Which conversation the ::message-changed / ::conversation-changed
+ * signals name for @op (0: nothing visible changed). */
+static void
+note_changed_conversation (Writer *w,
+                           Op     *op)
+{
+  sqlite3_stmt *stmt;
+
+  op->changed_conversation_id = 0;
+  if (op->outcome != CONFAB_HISTORY_OUTCOME_STORED &&
+      op->outcome != CONFAB_HISTORY_OUTCOME_UPDATED)
+    return;
+  if (op->kind == OP_MARK_READ)
+    {
+      op->changed_conversation_id = op->conversation_id;
+      return;
+    }
+  if (op->row_id == 0)
+    return;
+  stmt = confab_database_prepare (w->db, "SELECT conversation_id FROM messages WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, op->row_id);
+  query_id (w, stmt, &op->changed_conversation_id, NULL);
+}
+
 /* Applies @op inside the open transaction, in a savepoint of its own. */
 static void
 writer_apply (Writer *w,
@@ -899,6 +927,7 @@ writer_apply (Writer *w,
   if (apply_op (w, op, &op->error))
     {
       run (w, "RELEASE op", NULL);
+      note_changed_conversation (w, op);
       return;
     }
   run (w, "ROLLBACK TO op", NULL);
@@ -906,11 +935,22 @@ writer_apply (Writer *w,
   writer_forget_caches (w);
 }
 
+static void emit_changes (ConfabHistoryStore *self,
+                          gint64              conversation_id,
+                          gint64              message_id,
+                          OpKind              kind,
+                          ConfabHistoryOutcome outcome);
+
 static gboolean
 complete_op_cb (gpointer user_data)
 {
   GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
+
+  /* Committed: the models learn it before the caller's callback runs. */
+  if (op->error == NULL && op->changed_conversation_id != 0)
+    emit_changes (g_task_get_source_object (task), op->changed_conversation_id,
+                  op->row_id, op->kind, op->outcome);
 
   if (op->error != NULL)
     g_task_return_error (task, g_steal_pointer (&op->error));
@@ -1024,9 +1064,81 @@ struct _ConfabHistoryStore
   ConfabDatabase *reader;
   Writer         *writer;
   GThread        *thread;
+  GMainContext   *context;   /* where the change signals are emitted */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabHistoryStore, confab_history_store, G_TYPE_OBJECT)
+
+enum {
+  MESSAGE_CHANGED,
+  CONVERSATION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  ConfabHistoryStore   *self;
+  gint64                conversation_id;
+  gint64                message_id;
+  OpKind                kind;
+  ConfabHistoryOutcome  outcome;
+} Change;
+
+static gboolean
+emit_change_cb (gpointer user_data)
+{
+  Change *change = user_data;
+
+  if (change->kind != OP_MARK_READ && change->message_id != 0)
+    g_signal_emit (change->self, signals[MESSAGE_CHANGED], 0,
+                   change->conversation_id, change->message_id, change->outcome);
+  g_signal_emit (change->self, signals[CONVERSATION_CHANGED], 0, change->conversation_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+change_free (gpointer data)
+{
+  Change *change = data;
+
+  g_object_unref (change->self);
+  g_free (change);
+}
+
+static void
+emit_changes (ConfabHistoryStore   *self,
+              gint64                conversation_id,
+              gint64                message_id,
+              OpKind                kind,
+              ConfabHistoryOutcome  outcome)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->self = g_object_ref (self);
+  change->conversation_id = conversation_id;
+  change->message_id = message_id;
+  change->kind = kind;
+  change->outcome = outcome;
+
+  /* Usually the caller's context is the store's: emit right away, so the
+   * models have the row before the write's callback runs. */
+  if (self->context == NULL || g_main_context_is_owner (self->context))
+    {
+      emit_change_cb (change);
+      change_free (change);
+    }
+  else
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, emit_change_cb, change, change_free);
+      g_source_set_static_name (source, "[confab] history change");
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
 
 static void
 confab_history_store_dispose (GObject *object)
@@ -1048,6 +1160,7 @@ confab_history_store_dispose (GObject *object)
       g_thread_join (g_steal_pointer (&self->thread));
     }
   g_clear_pointer (&self->writer, writer_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (confab_history_store_parent_class)->dispose (object);
 }
@@ -1056,11 +1169,37 @@ static void
 confab_history_store_class_init (ConfabHistoryStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = confab_history_store_dispose;
+
+  /**
+   * ConfabHistoryStore::message-changed:
+   * @conversation_id: the message's conversation
+   * @message_id: the message row
+   * @outcome: %CONFAB_HISTORY_OUTCOME_STORED (a new row) or
+   *   %CONFAB_HISTORY_OUTCOME_UPDATED (correction, retraction, state,
+   *   reactions)
+   *
+   * Emitted on the store's main context after the change committed.
+   */
+  signals[MESSAGE_CHANGED] =
+    g_signal_new ("message-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT);
+  /**
+   * ConfabHistoryStore::conversation-changed:
+   * @conversation_id: the conversation whose last message, activity or
+   *   unread count may have changed
+   *
+   * Emitted on the store's main context after the change committed.
+   */
+  signals[CONVERSATION_CHANGED] =
+    g_signal_new ("conversation-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 confab_history_store_init (ConfabHistoryStore *self)
 {
+  self->context = g_main_context_ref_thread_default ();
 }
 
 ConfabHistoryStore *
@@ -1215,6 +1354,36 @@ confab_history_store_add_outgoing_pending_async (ConfabHistoryStore  *self,
   op->conversation_kind = kind;
   op->body = g_strdup (body);
   op->id = g_strdup (origin_id);
+  push_op (self, op);
+}
+
+void
+confab_history_store_add_outgoing_reply_pending_async (ConfabHistoryStore  *self,
+                                                       gint64               account_id,
+                                                       const char          *peer,
+                                                       ConfabHistoryKind    kind,
+                                                       const char          *body,
+                                                       const char          *origin_id,
+                                                       const char          *reply_to,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONFAB_IS_HISTORY_STORE (self));
+  g_return_if_fail (peer != NULL);
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (origin_id != NULL);
+
+  op = queue_op (self, OP_ADD_PENDING, confab_history_store_add_message_async,
+                 cancellable, callback, user_data);
+  op->account_id = account_id;
+  op->peer = g_strdup (peer);
+  op->conversation_kind = kind;
+  op->body = g_strdup (body);
+  op->id = g_strdup (origin_id);
+  op->new_id = g_strdup (reply_to);  /* the replied-to id, for OP_ADD_PENDING */
   push_op (self, op);
 }
 
@@ -1503,6 +1672,31 @@ confab_history_store_list_before (ConfabHistoryStore  *self,
   return collect_messages (self, stmt, TRUE, error);
 }
 
+GPtrArray *
+confab_history_store_list_after (ConfabHistoryStore  *self,
+                                 gint64               conversation_id,
+                                 gint64               message_id,
+                                 guint                limit,
+                                 GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE m.conversation_id = ?1"
+                                  " AND (m.timestamp, m.id) > (SELECT timestamp, id FROM messages"
+                                  "                           WHERE id = ?2 AND conversation_id = ?1)"
+                                  " ORDER BY m.timestamp, m.id LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  sqlite3_bind_int64 (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, limit);
+  return collect_messages (self, stmt, FALSE, error);
+}
+
 char *
 confab_history_fts_query_from_text (const char *text)
 {
@@ -1569,21 +1763,20 @@ confab_history_store_search (ConfabHistoryStore  *self,
   if (query == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) confab_history_message_free);
 
-  /* Newest stored first: FTS5 walks its matches by descending rowid and
-   * stops at the limit, where sorting every match by timestamp would read
-   * them all for a common word. */
+  /* Newest first by time (MAM fills in old messages after new ones, so
+   * storage order is not time order); ties by row. */
   if (conversation_id != 0)
     stmt = confab_database_prepare (self->reader,
                                     "SELECT " MESSAGE_COLUMNS " FROM messages_fts f"
                                     " JOIN messages m ON m.id = f.rowid" MESSAGE_JOINS
                                     " WHERE messages_fts MATCH ?1 AND m.conversation_id = ?3"
-                                    " ORDER BY f.rowid DESC LIMIT ?2", error);
+                                    " ORDER BY m.timestamp DESC, m.id DESC LIMIT ?2", error);
   else
     stmt = confab_database_prepare (self->reader,
                                     "SELECT " MESSAGE_COLUMNS " FROM messages_fts f"
                                     " JOIN messages m ON m.id = f.rowid" MESSAGE_JOINS
                                     " WHERE messages_fts MATCH ?1"
-                                    " ORDER BY f.rowid DESC LIMIT ?2", error);
+                                    " ORDER BY m.timestamp DESC, m.id DESC LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, query);
@@ -1674,6 +1867,32 @@ confab_history_store_get_conversation (ConfabHistoryStore  *self,
   return g_ptr_array_steal_index (list, 0);
 }
 
+ConfabHistoryConversation *
+confab_history_store_get_conversation_by_id (ConfabHistoryStore  *self,
+                                             gint64               conversation_id,
+                                             GError             **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  stmt = confab_database_prepare (self->reader, CONVERSATION_SELECT " WHERE c.id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  list = collect_conversations (self, stmt, error);
+  if (list == NULL)
+    return NULL;
+  if (list->len == 0)
+    {
+      g_set_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND,
+                   "No conversation with id %" G_GINT64_FORMAT, conversation_id);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (list, 0);
+}
+
 GPtrArray *
 confab_history_store_list_conversations (ConfabHistoryStore  *self,
                                          gint64               account_id,
@@ -1714,6 +1933,93 @@ confab_history_store_get_reactions (ConfabHistoryStore  *self,
       g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
       g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 1));
     }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (self->reader),
+                                 "Could not read reactions", error);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+ConfabHistoryMessage *
+confab_history_store_find_by_ref (ConfabHistoryStore  *self,
+                                  gint64               conversation_id,
+                                  const char          *ref,
+                                  GError             **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  if (ref == NULL)
+    return NULL;
+  /* One indexed search per id column, as in the writer. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE m.id = (SELECT min (id) FROM ("
+                                  ANY_ARM ("origin_id") " UNION ALL "
+                                  ANY_ARM ("stanza_id") " UNION ALL "
+                                  ANY_ARM ("archive_id") "))", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  bind_text (stmt, 2, ref);
+  found = collect_messages (self, stmt, FALSE, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+ConfabHistoryMessage *
+confab_history_store_get_last_outgoing (ConfabHistoryStore  *self,
+                                        gint64               conversation_id,
+                                        GError             **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  /* From the end of messages_by_time; in practice a few rows. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT " MESSAGE_COLUMNS " FROM messages m" MESSAGE_JOINS
+                                  " WHERE m.conversation_id = ?1 AND m.direction = 1"
+                                  " AND m.retracted = 0"
+                                  " ORDER BY m.timestamp DESC, m.id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  found = collect_messages (self, stmt, FALSE, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+char **
+confab_history_store_get_reactions_of (ConfabHistoryStore  *self,
+                                       gint64               message_id,
+                                       const char          *sender,
+                                       GError             **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+  g_return_val_if_fail (sender != NULL, NULL);
+
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT r.emoji FROM reactions r JOIN jids j ON j.id = r.sender_id"
+                                  " WHERE r.message_id = ?1 AND j.jid = ?2 ORDER BY r.emoji", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  bind_text (stmt, 2, sender);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {

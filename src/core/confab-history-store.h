@@ -160,6 +160,19 @@ void     confab_history_store_add_outgoing_pending_async (ConfabHistoryStore  *s
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
 
+/* Like add_outgoing_pending_async(), for a reply (XEP-0461) to @reply_to
+ * (nullable). */
+void     confab_history_store_add_outgoing_reply_pending_async (ConfabHistoryStore  *self,
+                                                                gint64               account_id,
+                                                                const char          *peer,
+                                                                ConfabHistoryKind    kind,
+                                                                const char          *body,
+                                                                const char          *origin_id,
+                                                                const char          *reply_to,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+
 /* Moves our message @origin_id to @peer forward to @state (never back). */
 void     confab_history_store_set_state_async         (ConfabHistoryStore  *self,
                                                        gint64               account_id,
@@ -290,5 +303,24 @@ GPtrArray            *confab_history_store_list_after         (ConfabHistoryStor
 ConfabHistoryConversation *confab_history_store_get_conversation_by_id (ConfabHistoryStore  *self,
                                                                         gint64               conversation_id,
                                                                         GError             **error);
+
+/* The message of @conversation_id that peers call @ref (its origin-id,
+ * stanza-id or archive id; the first stored if several), e.g. the target of
+ * a XEP-0461 reply; NULL without error if none. */
+ConfabHistoryMessage *confab_history_store_find_by_ref        (ConfabHistoryStore  *self,
+                                                               gint64               conversation_id,
+                                                               const char          *ref,
+                                                               GError             **error);
+/* Our last outgoing message in @conversation_id that is not retracted, or
+ * NULL without error if none (for XEP-0308 "correct the last message"). */
+ConfabHistoryMessage *confab_history_store_get_last_outgoing  (ConfabHistoryStore  *self,
+                                                               gint64               conversation_id,
+                                                               GError             **error);
+/* The emoji @sender reacted with to @message_id (NULL-terminated,
+ * g_strfreev; XEP-0444 §3.2 needs our whole set to change one). */
+char                **confab_history_store_get_reactions_of   (ConfabHistoryStore  *self,
+                                                               gint64               message_id,
+                                                               const char          *sender,
+                                                               GError             **error);
 
 G_END_DECLS

@@ -10,9 +10,16 @@
 
 #include <glib/gi18n.h>
 
+#include "confab-add-contact-dialog.h"
 #include "confab-application.h"
 #include "confab-background.h"
+#include "confab-contact-row.h"
+#include "confab-contacts-dialog.h"
+#include "confab-notifier.h"
 #include "confab-preferences-window.h"
+#include "confab-search-dialog.h"
+#include "confab-uri-handler.h"
+#include "confab-welcome-page.h"
 #include "confab-window.h"
 
 struct _ConfabApplication
@@ -29,6 +36,7 @@ struct _ConfabApplication
   ConfabSecretStore    *secrets;
   ConfabAccountManager *manager;
   GError               *profile_error;
+  ConfabNotifier       *notifier;
 
   /* TRUE while we hold the application because run-in-background is on, so
    * that closing the last window does not quit. */
@@ -219,8 +227,250 @@ preferences_action_cb (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   ConfabPreferencesWindow *preferences;
 
-  preferences = confab_preferences_window_new (parent, self->settings);
+  preferences = confab_preferences_window_new (parent, self->settings, self->manager);
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+/* The main window, created (not yet presented) when there is none. */
+static ConfabWindow *
+confab_application_get_main_window (ConfabApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (CONFAB_IS_WINDOW (active))
+    return CONFAB_WINDOW (active);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (CONFAB_IS_WINDOW (l->data))
+        return l->data;
+    }
+  return confab_window_new (self);
+}
+
+/* The window dialogs belong to: the active one, else the main window. */
+static GtkWindow *
+confab_application_get_parent (ConfabApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return active != NULL ? active : GTK_WINDOW (confab_application_get_main_window (self));
+}
+
+static void
+show_contacts_action_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+
+  if (self->manager != NULL)
+    confab_contacts_dialog_present (confab_application_get_parent (self), self->manager);
+}
+
+static void
+add_contact_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+
+  if (self->manager != NULL)
+    confab_add_contact_dialog_present (confab_application_get_parent (self), self->manager);
+}
+
+static void
+add_account_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+
+  if (self->manager != NULL)
+    confab_account_dialog_present (confab_application_get_parent (self), self->manager);
+}
+
+static void
+search_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+
+  if (self->manager != NULL)
+    confab_search_dialog_present (confab_application_get_parent (self), self->manager, NULL);
+}
+
+static gboolean
+presence_from_string (const char            *text,
+                      ConfabAccountPresence *presence)
+{
+  static const struct { const char *name; ConfabAccountPresence value; } names[] = {
+    { "available", CONFAB_ACCOUNT_PRESENCE_AVAILABLE },
+    { "away", CONFAB_ACCOUNT_PRESENCE_AWAY },
+    { "busy", CONFAB_ACCOUNT_PRESENCE_BUSY },
+    { "offline", CONFAB_ACCOUNT_PRESENCE_OFFLINE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      if (g_strcmp0 (text, names[i].name) == 0)
+        {
+          *presence = names[i].value;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* app.set-presence is stateful (a string), so menus show it as radio
+ * items: available, away, busy, offline. */
+static void
+set_presence_change_state_cb (GSimpleAction *action,
+                              GVariant      *value,
+                              gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  ConfabAccountPresence presence;
+  g_autofree char *status = NULL;
+
+  if (!presence_from_string (g_variant_get_string (value, NULL), &presence))
+    {
+      g_debug ("Unknown presence “%s”", g_variant_get_string (value, NULL));
+      return;
+    }
+  g_simple_action_set_state (action, value);
+  if (self->manager == NULL)
+    return;
+  status = g_settings_get_string (self->settings, "status-message");
+  confab_account_manager_set_presence_all (self->manager, presence,
+                                           *status != '\0' ? status : NULL);
+}
+
+static void
+on_status_response_cb (AdwMessageDialog  *dialog,
+                       const char        *response,
+                       ConfabApplication *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "set-presence");
+  g_autoptr(GVariant) state = NULL;
+  g_autofree char *status = NULL;
+  ConfabAccountPresence presence = CONFAB_ACCOUNT_PRESENCE_AVAILABLE;
+
+  if (g_strcmp0 (response, "set") == 0)
+    status = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  else if (g_strcmp0 (response, "clear") == 0)
+    status = g_strdup ("");
+  else
+    return;
+
+  g_settings_set_string (self->settings, "status-message", status);
+  state = g_action_get_state (action);
+  presence_from_string (g_variant_get_string (state, NULL), &presence);
+  if (self->manager != NULL)
+    confab_account_manager_set_presence_all (self->manager, presence,
+                                             *status != '\0' ? status : NULL);
+}
+
+/* A small dialog for the status message (RFC 6121 §4.7.2.2) of every
+ * account; the choice is kept for the next start. */
+static void
+set_status_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  g_autofree char *status = g_settings_get_string (self->settings, "status-message");
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  dialog = adw_message_dialog_new (confab_application_get_parent (self),
+                                   _("Set Status Message"),
+                                   _("Your contacts see it with your presence."));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), status);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. In a meeting until 3"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 200);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Status message"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "clear", _("C_lear"),
+                                    "set", _("_Set"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_status_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The conversation named by an (account bare JID, peer) target, as the
+ * notifications carry it; NULL when either is gone or invalid. */
+static ConfabConversation *
+conversation_from_target (ConfabApplication *self,
+                          GVariant          *parameter)
+{
+  const char *account_jid = NULL;
+  const char *peer = NULL;
+  ConfabAccount *account;
+  ConfabConversationList *list;
+
+  if (self->manager == NULL)
+    return NULL;
+  g_variant_get (parameter, "(&s&s)", &account_jid, &peer);
+  account = confab_account_manager_lookup (self->manager, account_jid);
+  list = confab_account_manager_get_conversations (self->manager);
+  if (account == NULL || list == NULL)
+    return NULL;
+  return confab_conversation_list_ensure (list, account, peer);
+}
+
+static void
+open_conversation_action_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  ConfabConversation *conversation = conversation_from_target (self, parameter);
+  ConfabWindow *window = confab_application_get_main_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (conversation == NULL)
+    return;
+  confab_window_open_conversation (window, conversation, 0);
+  if (self->notifier != NULL)
+    confab_notifier_withdraw (self->notifier, conversation);
+}
+
+static void
+mark_read_action_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+  ConfabConversation *conversation = conversation_from_target (self, parameter);
+
+  if (conversation == NULL)
+    return;
+  confab_conversation_mark_read (conversation);
+  if (self->notifier != NULL)
+    confab_notifier_withdraw (self->notifier, conversation);
+}
+
+static void
+open_uri_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ConfabApplication *self = user_data;
+
+  if (self->manager != NULL)
+    confab_uri_handler_open (confab_application_get_parent (self), self->manager,
+                             g_variant_get_string (parameter, NULL));
 }
 
 static const GActionEntry app_actions[] = {
@@ -228,6 +478,15 @@ static const GActionEntry app_actions[] = {
   { "about", about_action_cb },
   { "help", help_action_cb },
   { "preferences", preferences_action_cb },
+  { "show-contacts", show_contacts_action_cb },
+  { "add-contact", add_contact_action_cb },
+  { "add-account", add_account_action_cb },
+  { "search", search_action_cb },
+  { "set-presence", NULL, "s", "'available'", set_presence_change_state_cb },
+  { "set-status", set_status_action_cb },
+  { "open-conversation", open_conversation_action_cb, "(ss)" },
+  { "mark-read", mark_read_action_cb, "(ss)" },
+  { "open-uri", open_uri_action_cb, "s" },
 };
 
 /* The profile lives where confab-cli keeps it, so both see the same
@@ -268,6 +527,7 @@ confab_application_open_profile (ConfabApplication *self)
       return;
     }
   confab_account_manager_connect_all (self->manager);
+  self->notifier = confab_notifier_new (G_APPLICATION (self), self->manager, self->settings);
 }
 
 static void
@@ -278,6 +538,9 @@ confab_application_startup (GApplication *application)
   static const char *help_accels[] = { "F1", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *add_contact_accels[] = { "<Control>n", NULL };
+  static const char *contacts_accels[] = { "<Control><Shift>c", NULL };
 
   G_APPLICATION_CLASS (confab_application_parent_class)->startup (application);
 
@@ -296,6 +559,9 @@ confab_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.add-contact", add_contact_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.show-contacts", contacts_accels);
 
   confab_application_open_profile (self);
 }
@@ -329,15 +595,25 @@ confab_application_open (GApplication  *application,
                          int            n_files,
                          const char    *hint)
 {
-  /* xmpp: URIs (RFC 5122) will open a conversation; for now they bring up the
-   * main window. */
+  ConfabApplication *self = CONFAB_APPLICATION (application);
+  ConfabWindow *window;
+
+  g_application_activate (application);
+  window = confab_application_get_main_window (self);
+
+  /* xmpp: URIs (RFC 5122) from the desktop: each asks before it acts. */
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
-      g_debug ("Asked to open %s", uri);
-    }
 
-  g_application_activate (application);
+      if (!g_file_has_uri_scheme (files[i], "xmpp"))
+        {
+          g_debug ("Not an xmpp: URI, ignored: %s", uri);
+          continue;
+        }
+      if (self->manager != NULL)
+        confab_uri_handler_open (GTK_WINDOW (window), self->manager, uri);
+    }
 }
 
 static void
@@ -347,6 +623,7 @@ confab_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->manager);
   g_clear_object (&self->secrets);
   g_clear_object (&self->history);

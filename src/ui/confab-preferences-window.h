@@ -8,13 +8,16 @@
 
 #include <adwaita.h>
 
+#include "confab-account-manager.h"
+
 G_BEGIN_DECLS
 
 #define CONFAB_TYPE_PREFERENCES_WINDOW (confab_preferences_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConfabPreferencesWindow, confab_preferences_window, CONFAB, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-ConfabPreferencesWindow *confab_preferences_window_new (GtkWindow *parent,
-                                                        GSettings *settings);
+ConfabPreferencesWindow *confab_preferences_window_new (GtkWindow            *parent,
+                                                        GSettings            *settings,
+                                                        ConfabAccountManager *manager);
 
 G_END_DECLS

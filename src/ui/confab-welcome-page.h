@@ -15,6 +15,9 @@ G_BEGIN_DECLS
  * ::account-added (ConfabAccount) once the new account is online. */
 GtkWidget *confab_welcome_page_new            (ConfabAccountManager *manager);
 
+#define CONFAB_TYPE_WELCOME_PAGE (confab_welcome_page_get_type ())
+G_DECLARE_FINAL_TYPE (ConfabWelcomePage, confab_welcome_page, CONFAB, WELCOME_PAGE, AdwBin)
+
 /* An "Add Account" window with a welcome page, for a further account. */
 void       confab_account_dialog_present      (GtkWindow            *parent,
                                                ConfabAccountManager *manager);

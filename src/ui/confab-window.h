@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ConfabWindow, confab_window, CONFAB, WINDOW, AdwApplicationWindow)
 
 ConfabWindow *confab_window_new       (ConfabApplication *application);
+/* A window on @manager instead of the application's profile (for tests
+ * and tools); @application may be NULL or any registered GtkApplication. */
+ConfabWindow *confab_window_new_for_manager (GtkApplication       *application,
+                                             ConfabAccountManager *manager);
 void          confab_window_add_toast (ConfabWindow      *self,
                                        AdwToast          *toast);
 

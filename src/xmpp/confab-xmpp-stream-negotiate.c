@@ -477,6 +477,13 @@ handle_features (ConfabXmppStream *self,
       return;
     }
 
+  if (!self->authenticated && self->unauthenticated_only)
+    {
+      /* XEP-0077 §3.1: secured, not authenticated; the caller registers. */
+      _confab_xmpp_stream_unauthenticated_ready (self, features);
+      return;
+    }
+
   if (!self->authenticated)
     {
       mechanisms = confab_xmpp_node_get_child (features, "mechanisms", CONFAB_XMPP_NS_SASL);

@@ -78,6 +78,7 @@ struct _ConfabXmppStream {
   GTlsCertificate      *peer_certificate;
   GTlsCertificateFlags  peer_certificate_errors;
   gboolean              certificate_rejected;
+  gboolean              unauthenticated_only; /* XEP-0077: stop before SASL */
 
   /* The session */
   ConfabJid            *bound_jid;
@@ -136,6 +137,10 @@ void     _confab_xmpp_stream_emit_accept_certificate (ConfabXmppStream     *self
                                                       gboolean             *accepted);
 void     _confab_xmpp_stream_pin             (ConfabXmppStream *self,
                                               const char       *fingerprint);
+/* Called by the negotiation when an unauthenticated connect (XEP-0077)
+ * has secured the stream and received its features. */
+void     _confab_xmpp_stream_unauthenticated_ready (ConfabXmppStream *self,
+                                                    ConfabXmppNode   *features);
 /* Called by the negotiation once the resource is bound or the previous
  * session resumed. */
 void     _confab_xmpp_stream_negotiation_done (ConfabXmppStream *self,

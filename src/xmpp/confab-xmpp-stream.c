@@ -648,15 +648,18 @@ _confab_xmpp_stream_open (ConfabXmppStream *self)
   g_autofree char *to = g_markup_escape_text (confab_jid_get_domain (self->jid), -1);
   g_autofree char *from = g_markup_escape_text (confab_jid_get_bare_string (self->jid), -1);
   g_autofree char *header = NULL;
+  /* A stream for registering (XEP-0077) may have only the domain: no
+   * account name to announce yet. */
+  gboolean send_from = self->tls != NULL && confab_jid_get_localpart (self->jid) != NULL;
 
   header = g_strdup_printf ("<?xml version='1.0'?>"
                             "<stream:stream to='%s'%s%s%s version='1.0' xml:lang='en'"
                             " xmlns='" CONFAB_XMPP_NS_CLIENT "'"
                             " xmlns:stream='" CONFAB_XMPP_NS_STREAM "'>",
                             to,
-                            self->tls != NULL ? " from='" : "",
-                            self->tls != NULL ? from : "",
-                            self->tls != NULL ? "'" : "");
+                            send_from ? " from='" : "",
+                            send_from ? from : "",
+                            send_from ? "'" : "");
   self->step = NEGOTIATION_AWAIT_FEATURES;
   _confab_xmpp_stream_send_raw (self, header, strlen (header));
 }
@@ -1143,21 +1146,15 @@ connected_cb (GObject      *object,
     }
 }
 
-void
-confab_xmpp_stream_connect_async (ConfabXmppStream    *self,
-                                  const char          *password,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+static void
+start_connect (ConfabXmppStream *self,
+               const char       *password,
+               gboolean          unauthenticated_only,
+               GTask            *task_in)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) task = task_in;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   ConfabXmppConnectRequest request = { 0 };
-
-  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
-  g_return_if_fail (password != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, confab_xmpp_stream_connect_async);
 
   if (self->state != CONFAB_XMPP_STREAM_STATE_DISCONNECTED || self->connect_task != NULL)
     {
@@ -1169,6 +1166,7 @@ confab_xmpp_stream_connect_async (ConfabXmppStream    *self,
   g_clear_object (&self->peer_certificate);
   self->peer_certificate_errors = 0;
   self->certificate_rejected = FALSE;
+  self->unauthenticated_only = unauthenticated_only;
   self->authenticated = FALSE;
   self->used_direct_tls = FALSE;
   g_clear_pointer (&self->mechanism, g_free);
@@ -1194,6 +1192,66 @@ confab_xmpp_stream_connect_async (ConfabXmppStream    *self,
   request.direct_tls = self->direct_tls;
   confab_xmpp_connector_connect_async (&request, self->cancellable, connected_cb,
                                        g_object_ref (self));
+}
+
+void
+confab_xmpp_stream_connect_async (ConfabXmppStream    *self,
+                                  const char          *password,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, confab_xmpp_stream_connect_async);
+  start_connect (self, password, FALSE, task);
+}
+
+void
+confab_xmpp_stream_connect_unauthenticated_async (ConfabXmppStream    *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CONFAB_IS_XMPP_STREAM (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, confab_xmpp_stream_connect_unauthenticated_async);
+  start_connect (self, "", TRUE, task);
+}
+
+gboolean
+confab_xmpp_stream_connect_unauthenticated_finish (ConfabXmppStream  *self,
+                                                   GAsyncResult      *result,
+                                                   GError           **error)
+{
+  g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+_confab_xmpp_stream_unauthenticated_ready (ConfabXmppStream *self,
+                                           ConfabXmppNode   *features)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
+
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  if (self->connect_cancel_handler != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), self->connect_cancel_handler);
+  self->connect_cancel_handler = 0;
+  g_clear_pointer (&self->stream_features, confab_xmpp_node_unref);
+  self->stream_features = confab_xmpp_node_ref (features);
+  self->step = NEGOTIATION_DONE;
+  _confab_xmpp_stream_set_state (self, CONFAB_XMPP_STREAM_STATE_AUTHENTICATING);
+  g_task_return_boolean (task, TRUE);
 }
 
 gboolean
@@ -1430,6 +1488,9 @@ confab_xmpp_stream_close_async (ConfabXmppStream    *self,
 
   if (self->state != CONFAB_XMPP_STREAM_STATE_BOUND)
     {
+      /* RFC 6120 §4.4: a registration stream (XEP-0077) ends politely too. */
+      if (self->unauthenticated_only && self->connect_task == NULL && self->output != NULL)
+        _confab_xmpp_stream_send_raw (self, "</stream:stream>", strlen ("</stream:stream>"));
       if (self->state != CONFAB_XMPP_STREAM_STATE_DISCONNECTED || self->connect_task != NULL)
         _confab_xmpp_stream_fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                      "The connection attempt was abandoned"));

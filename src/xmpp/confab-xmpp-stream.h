@@ -93,6 +93,22 @@ gboolean     confab_xmpp_stream_connect_finish        (ConfabXmppStream    *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* XEP-0077 §3.1 (in-band registration): connects and secures the
+ * connection exactly as connect_async() does (TLS always, the same
+ * certificate checks, pins and ::accept-certificate) but stops before
+ * authentication. The stream then stays in the AUTHENTICATING state and
+ * carries IQs to and from the server (confab_xmpp_stream_send_iq_async())
+ * until it is closed; it never becomes BOUND. The stream's JID may be just
+ * the server's domain. has_stream_feature() answers for the features the
+ * server offered to this unauthenticated stream. */
+void         confab_xmpp_stream_connect_unauthenticated_async  (ConfabXmppStream    *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean     confab_xmpp_stream_connect_unauthenticated_finish (ConfabXmppStream    *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+
 /* Queues a stanza for sending (in jabber:client). */
 void         confab_xmpp_stream_send                  (ConfabXmppStream *self,
                                                        ConfabXmppNode   *stanza);

@@ -4,8 +4,12 @@
 #include <glib/gstdio.h>
 
 #include "confab-account-manager.h"
+#include "confab-account-sync.h"
 #include "confab-core-error.h"
+#include "confab-xmpp-error.h"
 #include "xmpp-test-util.h"
+
+#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 #define WAIT_SECONDS 60
 
@@ -26,18 +30,28 @@ in_session (void)
   return FALSE;
 }
 
+/* @trust_test_ca FALSE: the system's anchors only, which do not know the
+ * test CA. */
 static void
-open_manager (Fixture *f)
+open_manager_full (Fixture  *f,
+                   gboolean  trust_test_ca)
 {
   g_autoptr(GError) error = NULL;
 
   f->db = confab_database_open (f->path, CONFAB_DATABASE_FLAGS_NONE, &error);
   g_assert_no_error (error);
   f->manager = confab_account_manager_new (f->db, f->secrets);
-  confab_account_manager_set_tls_database (f->manager,
-                                           confab_test_server_get_tls_database (xmpp_test_server ()));
+  if (trust_test_ca)
+    confab_account_manager_set_tls_database (f->manager,
+                                             confab_test_server_get_tls_database (xmpp_test_server ()));
   g_assert_true (confab_account_manager_load (f->manager, &error));
   g_assert_no_error (error);
+}
+
+static void
+open_manager (Fixture *f)
+{
+  open_manager_full (f, TRUE);
 }
 
 static void
@@ -108,10 +122,11 @@ waiter_cb (GObject      *object,
 }
 
 static ConfabAccount *
-add_account (Fixture    *f,
-             const char *localpart,
-             const char *password,
-             GError    **error)
+add_account_full (Fixture    *f,
+                  const char *localpart,
+                  const char *password,
+                  const char *ca_file,
+                  GError    **error)
 {
   g_autofree char *jid = address (localpart);
   Waiter waiter = { 0 };
@@ -119,11 +134,20 @@ add_account (Fixture    *f,
 
   confab_account_manager_add_async (f->manager, jid, password, "127.0.0.1",
                                     confab_test_server_get_port (xmpp_test_server ()),
-                                    FALSE, TRUE, NULL, waiter_cb, &waiter);
+                                    FALSE, ca_file, TRUE, NULL, waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
   account = confab_account_manager_add_finish (f->manager, waiter.result, error);
   g_object_unref (waiter.result);
   return account;
+}
+
+static ConfabAccount *
+add_account (Fixture    *f,
+             const char *localpart,
+             const char *password,
+             GError    **error)
+{
+  return add_account_full (f, localpart, password, NULL, error);
 }
 
 typedef struct {
@@ -262,6 +286,9 @@ test_wrong_password (Fixture       *f,
   g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
   g_assert_cmpstr (confab_account_get_error_message (account), ==,
                    "The password or account name is wrong");
+  /* The error behind it, for the UI to choose what to offer. */
+  g_assert_nonnull (confab_account_get_error (account));
+  g_assert_true (confab_account_get_error (account)->domain == CONFAB_XMPP_SASL_ERROR);
 
   /* No retry storm: nothing happens over the next seconds. */
   reconnector = confab_account_get_reconnector (account);
@@ -365,6 +392,171 @@ test_remove (Fixture       *f,
   sqlite3_reset (stmt);
 }
 
+static void
+test_ca_file (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autofree char *password = xmpp_test_password ("alice");
+  g_autofree char *jid = address ("alice");
+  const char *ca_file;
+  ConfabAccount *loaded;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+  ca_file = confab_test_server_get_ca_file (xmpp_test_server ());
+
+  /* A manager that trusts only the system: the account's CA file is what
+   * makes the test server trusted. */
+  close_manager (f);
+  open_manager_full (f, FALSE);
+
+  /* An unusable file is refused before anything is saved. */
+  account = add_account_full (f, "alice", password, "/nonexistent/ca.pem", &error);
+  g_assert_null (account);
+  g_assert_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
+
+  account = add_account_full (f, "alice", password, ca_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (confab_account_get_ca_file (account), ==, ca_file);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_clear_object (&account);
+
+  /* Persisted: a restart connects with it. */
+  close_manager (f);
+  open_manager_full (f, FALSE);
+  loaded = confab_account_manager_lookup (f->manager, jid);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, ca_file);
+  confab_account_manager_connect_all (f->manager);
+  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+
+  /* The ONLY anchor: with the test CA given to the manager, an account
+   * whose CA file is another one does not trust the server. */
+  close_manager (f);
+  open_manager_full (f, TRUE);
+  loaded = confab_account_manager_lookup (f->manager, jid);
+  g_assert_false (confab_account_set_ca_file (loaded, "/nonexistent/ca.pem", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, ca_file);
+  if (g_file_test (SYSTEM_CA_BUNDLE, G_FILE_TEST_EXISTS))
+    {
+      g_assert_true (confab_account_set_ca_file (loaded, SYSTEM_CA_BUNDLE, &error));
+      g_assert_no_error (error);
+      confab_account_manager_connect_all (f->manager);
+      g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ERROR));
+      g_assert_error (confab_account_get_error (loaded), CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE);
+    }
+
+  /* Back to the system's (here: the manager's test CA). */
+  g_assert_true (confab_account_set_ca_file (loaded, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (confab_account_get_ca_file (loaded));
+  close_manager (f);
+  open_manager_full (f, TRUE);
+  loaded = confab_account_manager_lookup (f->manager, jid);
+  g_assert_null (confab_account_get_ca_file (loaded));
+  confab_account_manager_connect_all (f->manager);
+  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+}
+
+static void
+test_trust_certificate (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autofree char *password = xmpp_test_password ("bob");
+  g_autofree char *jid = address ("bob");
+  GTlsCertificate *certificate;
+  ConfabAccount *loaded;
+  const char * const *pins;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  /* The system's anchors do not know the test CA. */
+  close_manager (f);
+  open_manager_full (f, FALSE);
+  account = add_account (f, "bob", password, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
+  g_assert_error (confab_account_get_error (account), CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE);
+  certificate = confab_xmpp_stream_get_peer_certificate (confab_account_get_stream (account));
+  g_assert_nonnull (certificate);
+
+  /* The user looked at it and trusts it: pinned, and connected. */
+  confab_account_trust_certificate (account, certificate);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_null (confab_account_get_error (account));
+  pins = confab_xmpp_stream_get_pinned_certificates (confab_account_get_stream (account));
+  g_assert_nonnull (pins);
+  g_assert_cmpuint (g_strv_length ((char **) pins), ==, 1);
+  g_clear_object (&account);
+
+  /* Persisted. */
+  close_manager (f);
+  open_manager_full (f, FALSE);
+  loaded = confab_account_manager_lookup (f->manager, jid);
+  g_assert_nonnull (loaded);
+  confab_account_manager_connect_all (f->manager);
+  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+}
+
+static void
+test_presence_and_sync (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autoptr(ConfabHistoryStore) store = NULL;
+  g_autofree char *password = xmpp_test_password ("carol");
+  g_autofree char *store_path = NULL;
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  account = add_account (f, "carol", password, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_nonnull (confab_account_get_roster (account));
+  /* Without a history store there is no sync; with one, each account has it. */
+  g_assert_null (confab_account_get_sync (account));
+  store_path = g_build_filename (f->dir, "history.db", NULL);
+  store = confab_history_store_new (f->path, &error);
+  g_assert_no_error (error);
+  confab_account_manager_set_history_store (f->manager, store);
+  g_assert_true (confab_account_manager_get_history_store (f->manager) == store);
+  g_assert_nonnull (confab_account_get_sync (account));
+  g_assert_true (CONFAB_IS_ACCOUNT_SYNC (confab_account_get_sync (account)));
+
+  /* RFC 6121 §4.7.2.1: away with a status, while connected. */
+  g_assert_cmpint (confab_account_get_own_presence (account), ==, CONFAB_ACCOUNT_PRESENCE_AVAILABLE);
+  confab_account_manager_set_presence_all (f->manager, CONFAB_ACCOUNT_PRESENCE_AWAY, "brb");
+  g_assert_cmpint (confab_account_get_own_presence (account), ==, CONFAB_ACCOUNT_PRESENCE_AWAY);
+  g_assert_cmpstr (confab_account_get_own_status (account), ==, "brb");
+  g_assert_cmpint (confab_account_get_state (account), ==, CONFAB_ACCOUNT_STATE_ONLINE);
+
+  /* Offline disconnects, and stays so through connect_all ... */
+  confab_account_set_own_presence (account, CONFAB_ACCOUNT_PRESENCE_OFFLINE, NULL);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_OFFLINE));
+  confab_account_manager_connect_all (f->manager);
+  g_assert_cmpint (confab_account_get_state (account), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
+  /* ... until the user chooses to be seen again. */
+  confab_account_set_own_presence (account, CONFAB_ACCOUNT_PRESENCE_BUSY, NULL);
+  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_cmpint (confab_account_get_own_presence (account), ==, CONFAB_ACCOUNT_PRESENCE_BUSY);
+
+  g_clear_object (&account);
+  close_manager (f);
+  g_clear_object (&store);
+  open_manager (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -384,6 +576,12 @@ main (int    argc,
               fixture_set_up, test_missing_password, fixture_tear_down);
   g_test_add ("/core/account-manager/remove", Fixture, NULL,
               fixture_set_up, test_remove, fixture_tear_down);
+  g_test_add ("/core/account-manager/ca-file", Fixture, NULL,
+              fixture_set_up, test_ca_file, fixture_tear_down);
+  g_test_add ("/core/account-manager/trust-certificate", Fixture, NULL,
+              fixture_set_up, test_trust_certificate, fixture_tear_down);
+  g_test_add ("/core/account-manager/presence-and-sync", Fixture, NULL,
+              fixture_set_up, test_presence_and_sync, fixture_tear_down);
 
   ret = g_test_run ();
   xmpp_test_stop_server ();

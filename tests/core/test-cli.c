@@ -259,9 +259,11 @@ send_and_listen (Fixture    *f,
   g_assert_cmpint (add_account (f, "bob", "secret-bob", port, NULL), ==, 0);
 
   launcher = launcher_new (f);
+  /* The listener trusts the CA file stored by "account add"; the sender
+   * names it again, which overrides the stored one for that connection. */
   listener = g_subprocess_launcher_spawn (launcher, &error, cli_path (), "listen",
                                           "bob@confab.test", "--count", "1",
-                                          "--timeout", "20", "--ca-file", ca_file, NULL);
+                                          "--timeout", "20", NULL);
   g_assert_no_error (error);
   listen_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (listener));
   listen_err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (listener));
@@ -452,6 +454,45 @@ test_wrong_password (Fixture       *f,
   g_assert_cmpuint (strlen (err), >, strlen ("confab-cli: \n"));
 }
 
+/* account add --ca-file stores the file, and it is then the account's only
+ * trust anchor: one without the test CA makes the server untrusted, with
+ * no --ca-file on the command line. */
+static void
+test_stored_ca_file (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *bad_add[] = { "account", "add", "carol@confab.test", "--ca-file", "/nonexistent/ca.pem", NULL };
+  const char *send[] = { "send", "carol@confab.test", "bob@confab.test", "hi", NULL };
+  const char *list[] = { "account", "list", NULL };
+  const char *system_bundle = "/etc/ssl/certs/ca-certificates.crt";
+  g_autofree char *port_text = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+
+  if (!in_session ())
+    return;
+
+  /* An unusable file: a TLS error, nothing added. */
+  g_assert_cmpint (run_cli (f, "secret-carol\n", NULL, NULL, bad_add), ==, 3);
+  g_assert_cmpint (run_cli (f, NULL, &out, NULL, list), ==, 0);
+  g_assert_cmpstr (out, ==, "");
+
+  if (!g_file_test (system_bundle, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("No system CA bundle to use as a wrong CA");
+      return;
+    }
+  port_text = g_strdup_printf ("%u", confab_test_server_get_port (xmpp_test_server ()));
+  {
+    const char *add[] = { "account", "add", "carol@confab.test", "--host", "127.0.0.1",
+                          "--port", port_text, "--ca-file", system_bundle, NULL };
+
+    g_assert_cmpint (run_cli (f, "secret-carol\n", NULL, NULL, add), ==, 0);
+  }
+  g_assert_cmpint (run_cli (f, NULL, NULL, &err, send), ==, 3);
+  g_assert_true (g_str_has_prefix (err, "confab-cli: "));
+}
+
 static guint16
 closed_port (void)
 {
@@ -503,6 +544,7 @@ main (int    argc,
   g_test_add ("/cli/history-search", Fixture, NULL, fixture_set_up, test_history_search, fixture_tear_down);
   g_test_add ("/cli/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password, fixture_tear_down);
   g_test_add ("/cli/closed-port", Fixture, NULL, fixture_set_up, test_closed_port, fixture_tear_down);
+  g_test_add ("/cli/stored-ca-file", Fixture, NULL, fixture_set_up, test_stored_ca_file, fixture_tear_down);
 
   ret = g_test_run ();
   xmpp_test_stop_server ();

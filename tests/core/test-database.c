@@ -173,6 +173,10 @@ test_migrate_from (Fixture       *f,
   /* Later columns exist with their defaults, and earlier text was indexed. */
   g_assert_cmpint (raw_int (raw, "SELECT count(*) FROM messages WHERE reply_to IS NULL AND last_edit_id IS NULL"), ==, 2);
   g_assert_cmpint (raw_int (raw, "SELECT count(*) FROM reactions"), ==, 0);
+  /* v4: the account has no private CA until one is set. */
+  g_assert_cmpint (raw_int (raw, "SELECT count(*) FROM accounts WHERE ca_file IS NULL"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE accounts SET ca_file = '/etc/ca.pem' WHERE id = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (raw_int (raw, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'zebras'"), ==,
                    raw_int (raw, "SELECT id FROM messages WHERE origin_id = 'o-2'"));
   /* The dedup indexes hold for migrated rows too. */
@@ -273,7 +277,7 @@ test_no_password_column (Fixture       *f,
       g_assert_null (strstr (name, "token"));
     }
   sqlite3_finalize (stmt);
-  g_assert_cmpuint (n_columns, ==, 9);
+  g_assert_cmpuint (n_columns, ==, 10);
 }
 
 static void

@@ -960,6 +960,99 @@ test_process_kill (Fixture       *f,
     }
 }
 
+/* ---- Change signals ------------------------------------------------------------ */
+
+typedef struct {
+  GString *log;          /* "m:<conv>:<row>:<outcome> c:<conv> done " */
+  gboolean committed;    /* the row was visible to another connection */
+  const char *path;
+} Signals;
+
+static void
+message_changed_cb (ConfabHistoryStore *store,
+                    gint64              conversation_id,
+                    gint64              message_id,
+                    int                 outcome,
+                    Signals            *s)
+{
+  g_string_append_printf (s->log, "m:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%d ",
+                          conversation_id, message_id, outcome);
+  /* After commit: a fresh connection already sees it. */
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, message_id);
+
+    s->committed = raw_count (s->path, "SELECT count(*) FROM messages WHERE id = CAST (?1 AS INTEGER)",
+                              id) == 1;
+  }
+}
+
+static void
+conversation_changed_cb (ConfabHistoryStore *store,
+                         gint64              conversation_id,
+                         Signals            *s)
+{
+  g_string_append_printf (s->log, "c:%" G_GINT64_FORMAT " ", conversation_id);
+}
+
+static void
+test_change_signals (Fixture       *f,
+                     gconstpointer  data)
+{
+  Signals s = { g_string_new (NULL), FALSE, f->path };
+  g_autofree char *expected = NULL;
+  gint64 row, conv;
+  Wait w = { 0 };
+
+  g_signal_connect (f->store, "message-changed", G_CALLBACK (message_changed_cb), &s);
+  g_signal_connect (f->store, "conversation-changed", G_CALLBACK (conversation_changed_cb), &s);
+
+  /* A new row: the message, then its conversation, before the callback. */
+  row = add (f, "<message from='" BOB "/phone' type='chat' id='s-1'><body>signals</body></message>",
+             CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_STORED);
+  conv = conversation (f, BOB);
+  expected = g_strdup_printf ("m:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%d c:%" G_GINT64_FORMAT " ",
+                              conv, row, CONFAB_HISTORY_OUTCOME_STORED, conv);
+  g_assert_cmpstr (s.log->str, ==, expected);
+  g_assert_true (s.committed);
+
+  /* A duplicate changes nothing visible: no signal. */
+  g_string_truncate (s.log, 0);
+  add (f, "<message from='" BOB "/phone' type='chat' id='s-1'><body>signals</body></message>",
+       CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_DUPLICATE);
+  g_assert_cmpstr (s.log->str, ==, "");
+
+  /* A correction updates the row. */
+  add (f, "<message from='" BOB "/phone' type='chat' id='s-2'><body>signals!</body>"
+          "<replace xmlns='urn:xmpp:message-correct:0' id='s-1'/></message>",
+       CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_UPDATED);
+  g_free (expected);
+  expected = g_strdup_printf ("m:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%d c:%" G_GINT64_FORMAT " ",
+                              conv, row, CONFAB_HISTORY_OUTCOME_UPDATED, conv);
+  g_assert_cmpstr (s.log->str, ==, expected);
+
+  /* Marking read: the conversation only; again: nothing. */
+  g_string_truncate (s.log, 0);
+  confab_history_store_mark_read_async (f->store, conv, NULL, applied_cb, &w);
+  wait_for (&w);
+  g_free (expected);
+  expected = g_strdup_printf ("c:%" G_GINT64_FORMAT " ", conv);
+  g_assert_cmpstr (s.log->str, ==, expected);
+  g_string_truncate (s.log, 0);
+  w.done = FALSE;
+  confab_history_store_mark_read_async (f->store, conv, NULL, applied_cb, &w);
+  wait_for (&w);
+  g_assert_cmpstr (s.log->str, ==, "");
+
+  /* Something ignored (a receipt for nothing): no signal. */
+  add (f, "<message from='" BOB "/phone' type='chat' id='s-3'>"
+          "<received xmlns='urn:xmpp:receipts' id='unknown'/></message>",
+       CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_IGNORED);
+  g_assert_cmpstr (s.log->str, ==, "");
+
+  g_signal_handlers_disconnect_by_data (f->store, &s);
+  g_string_free (s.log, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -987,6 +1080,7 @@ main (int argc, char **argv)
   ADD ("cancelled", test_cancelled);
   ADD ("unknown-account", test_unknown_account);
   ADD ("process-kill", test_process_kill);
+  ADD ("change-signals", test_change_signals);
 #undef ADD
 
   return g_test_run ();

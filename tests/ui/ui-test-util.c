@@ -118,7 +118,7 @@ ui_test_profile_add_account (UiTestProfile *profile,
 
   confab_account_manager_add_async (profile->manager, jid, password, "127.0.0.1",
                                     confab_test_server_get_port (xmpp_test_server ()),
-                                    FALSE, TRUE, NULL, added_cb, &add);
+                                    FALSE, NULL, TRUE, NULL, added_cb, &add);
   g_assert_true (xmpp_test_wait_for (&add.done, ONLINE_SECONDS));
   g_assert_no_error (add.error);
   account = add.account;
