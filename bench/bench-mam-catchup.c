@@ -18,7 +18,13 @@
  * RSS. The account sends no presence, so the server's offline storage is
  * not replayed: everything comes from the archive. Never fails on time.
  *
- *   bench-mam-catchup [messages]      (default 20000) */
+ *   bench-mam-catchup [messages]      (default 9900)
+ *
+ * Why not the issue's 20,000: the test server stores archives with
+ * Prosody's "internal" storage, which keeps at most 10,000 items per
+ * archive (storage_archive_item_limit) and, once over it, truncates the
+ * archive on every further message (slowing the server to a crawl). Until
+ * the harness raises that limit, 9,900 is the largest honest figure. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -269,7 +275,7 @@ main (int    argc,
   g_autoptr(ConfabAccountSync) sync = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  guint count = 20000;
+  guint count = 9900;
   guint stored = 0;
   guint rows;
   gint64 account_id;
@@ -291,6 +297,9 @@ main (int    argc,
       || !confab_test_server_create_account (server, "owner", "bench", &error))
     g_error ("%s", error->message);
 
+  if (count >= 10000)
+    g_print ("mam-catchup: warning: the test server keeps at most 10000 archived messages "
+             "per account; the catch-up will see fewer than %u\n", count);
   fill_archive (count);
 
   dir = g_dir_make_tmp ("confab-bench-mam-XXXXXX", &error);

@@ -146,7 +146,7 @@ create_account (ConfabAccountManager *self,
   if (ca_file != NULL && !_confab_account_load_ca_file (account, ca_file, &error))
     {
       /* Never a fallback to the system's anchors: the account waits. */
-      g_warning ("Could not load the CA file of %s: %s",
+      g_message ("Could not load the CA file of %s: %s",
                  confab_jid_get_bare_string (jid), error->message);
       _confab_account_set_error_full (account, error);
     }

@@ -37,7 +37,7 @@ struct _ConfabAccount
   GTlsDatabase          *base_tls_database;  /* the manager's (NULL: system) */
   GTlsDatabase          *ca_database;        /* from ca_file: the only anchor */
   char                  *ca_file;
-  gboolean               ca_failed;          /* ca_file could not be loaded */
+  GError                *ca_error;           /* why ca_file could not be loaded */
   /* Asked to connect while the stream was still closing: kept (and then
    * wiped) only until it is closed, since the reconnector cannot start on
    * a closing stream. */
@@ -381,6 +381,7 @@ confab_account_finalize (GObject *object)
   g_clear_pointer (&self->own_status, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   wipe_password (&self->password_after_close);
+  g_clear_error (&self->ca_error);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (confab_account_parent_class)->finalize (object);
@@ -793,13 +794,10 @@ confab_account_connect (ConfabAccount *self,
   g_return_if_fail (CONFAB_IS_ACCOUNT (self));
   g_return_if_fail (password != NULL);
 
-  if (self->ca_failed)
+  if (self->ca_error != NULL)
     {
       /* Never the system's anchors instead of the chosen CA. */
-      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                             "The CA file %s cannot be read", self->ca_file);
-
-      _confab_account_set_error_full (self, error);
+      _confab_account_set_error_full (self, self->ca_error);
       return;
     }
 
@@ -1038,9 +1036,14 @@ save_ca_file (ConfabAccount  *self,
 static void
 apply_ca (ConfabAccount *self,
           const char    *ca_file,
-          GTlsDatabase  *database)
+          GTlsDatabase  *database,
+          const GError  *load_error)
 {
-  self->ca_failed = ca_file != NULL && database == NULL;
+  g_clear_error (&self->ca_error);
+  if (ca_file != NULL && database == NULL)
+    self->ca_error = load_error != NULL ? g_error_copy (load_error)
+                                        : g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                       "The CA file %s cannot be read", ca_file);
   g_set_object (&self->ca_database, database);
   confab_xmpp_stream_set_tls_database (self->stream,
                                        database != NULL ? database : self->base_tls_database);
@@ -1062,13 +1065,19 @@ _confab_account_load_ca_file (ConfabAccount  *self,
                               GError        **error)
 {
   g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (ca_file != NULL && *ca_file == '\0')
     ca_file = NULL;
   if (ca_file != NULL)
-    database = g_tls_file_database_new (ca_file, error);
-  apply_ca (self, ca_file, database);
-  return ca_file == NULL || database != NULL;
+    database = g_tls_file_database_new (ca_file, &local_error);
+  apply_ca (self, ca_file, database, local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -1101,11 +1110,11 @@ confab_account_set_ca_file (ConfabAccount  *self,
         return FALSE;
       if (!save_ca_file (self, absolute, error))
         return FALSE;
-      apply_ca (self, absolute, database);
+      apply_ca (self, absolute, database, NULL);
       return TRUE;
     }
   if (!save_ca_file (self, NULL, error))
     return FALSE;
-  apply_ca (self, NULL, NULL);
+  apply_ca (self, NULL, NULL, NULL);
   return TRUE;
 }

@@ -22,6 +22,8 @@ struct _ConfabConversationList
   GHashTable           *by_id;       /* conversation id (gint64 *) → ConfabConversation */
   GPtrArray            *watches;     /* of Watch, one per account */
   guint                 unread_count;
+  GHashTable           *changed;     /* conversation ids to read again */
+  guint                 changes_source;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -233,15 +235,14 @@ add_conversation (ConfabConversationList          *self,
 }
 
 static void
-conversation_changed_cb (ConfabHistoryStore     *store,
-                         gint64                  conversation_id,
-                         ConfabConversationList *self)
+apply_conversation_change (ConfabConversationList *self,
+                           gint64                  conversation_id)
 {
   g_autoptr(ConfabHistoryConversation) row = NULL;
   ConfabConversation *conversation;
   ConfabAccount *account;
 
-  row = confab_history_store_get_conversation_by_id (store, conversation_id, NULL);
+  row = confab_history_store_get_conversation_by_id (self->store, conversation_id, NULL);
   if (row == NULL || row->kind != CONFAB_HISTORY_KIND_CHAT)
     return;
 
@@ -266,6 +267,40 @@ conversation_changed_cb (ConfabHistoryStore     *store,
   /* notify::last-activity repositions it. */
   _confab_conversation_update (conversation, row);
   index_id (self, conversation);
+}
+
+static gboolean
+apply_changes_cb (gpointer user_data)
+{
+  ConfabConversationList *self = user_data;
+  g_autoptr(GHashTable) changed = g_steal_pointer (&self->changed);
+  GHashTableIter iter;
+  gint64 *id;
+
+  self->changes_source = 0;
+  g_hash_table_iter_init (&iter, changed);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    apply_conversation_change (self, *id);
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch of writes (MAM catch-up) commits many changes at once: each
+ * conversation is read once per batch, in an idle after them. */
+static void
+conversation_changed_cb (ConfabHistoryStore     *store,
+                         gint64                  conversation_id,
+                         ConfabConversationList *self)
+{
+  if (self->changed == NULL)
+    self->changed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (!g_hash_table_contains (self->changed, &conversation_id))
+    g_hash_table_add (self->changed, g_memdup2 (&conversation_id, sizeof conversation_id));
+  if (self->changes_source == 0)
+    {
+      self->changes_source = g_idle_add_full (G_PRIORITY_DEFAULT, apply_changes_cb, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->changes_source),
+                                "[confab] conversation changes");
+    }
 }
 
 /* ---- Per-account events -------------------------------------------------------- */
@@ -490,6 +525,8 @@ confab_conversation_list_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  g_clear_handle_id (&self->changes_source, g_source_remove);
+  g_clear_pointer (&self->changed, g_hash_table_unref);
   if (self->watches != NULL)
     g_ptr_array_set_size (self->watches, 0);
   if (self->conversations != NULL)

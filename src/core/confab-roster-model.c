@@ -114,8 +114,8 @@ bisect (ConfabRosterModel *self,
   return lo;
 }
 
-/* The position of @contact in the list (which is sorted by its key as it
- * was when it was inserted, unless @stale), or -1. */
+/* The position of @contact in the list, or -1. Called before its sort key
+ * changes, so the binary search finds it. */
 static int
 find_position (ConfabRosterModel *self,
                ConfabContact     *contact)
@@ -285,7 +285,38 @@ roster_received_cb (ConfabXmppRoster  *roster,
   if (!is_full)
     return;
 
-  /* A whole new roster: rebuilt once, as one change. */
+  /* Again (a new session): applied item by item, so a list on screen keeps
+   * its place; only what changed moves. */
+  if (old_len > 0)
+    {
+      present = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < items->len; i++)
+        {
+          ConfabXmppRosterItem *item = g_ptr_array_index (items, i);
+
+          if (confab_xmpp_roster_item_get_subscription (item) == CONFAB_XMPP_SUBSCRIPTION_REMOVE)
+            continue;
+          g_hash_table_add (present, (gpointer) confab_jid_get_bare_string (confab_xmpp_roster_item_get_jid (item)));
+        }
+      for (guint i = self->contacts->len; i > 0; i--)
+        {
+          ConfabContact *contact = g_ptr_array_index (self->contacts, i - 1);
+
+          if (!g_hash_table_contains (present, confab_contact_get_jid (contact)))
+            {
+              g_object_ref (contact);
+              _confab_contact_set_item (contact, NULL);
+              remove_at (self, i - 1);
+              maybe_forget (self, contact);
+              g_object_unref (contact);
+            }
+        }
+      for (guint i = 0; i < items->len; i++)
+        apply_item (self, g_ptr_array_index (items, i));
+      return;
+    }
+
+  /* The first roster: built at once, as one change. */
   present = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < items->len; i++)
     {

@@ -253,7 +253,30 @@ confab_application_get_parent (ConfabApplication *self)
 {
   GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  return active != NULL ? active : GTK_WINDOW (confab_application_get_main_window (self));
+  if (active == NULL)
+    {
+      /* Running in the background without a window: dialogs still need
+       * one to belong to. */
+      active = GTK_WINDOW (confab_application_get_main_window (self));
+      gtk_window_present (active);
+    }
+  return active;
+}
+
+/* Brings up an open window of @type instead of opening a second one. */
+static gboolean
+confab_application_present_existing (ConfabApplication *self,
+                                     GType              type)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+        {
+          gtk_window_present (l->data);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -263,7 +286,8 @@ show_contacts_action_cb (GSimpleAction *action,
 {
   ConfabApplication *self = user_data;
 
-  if (self->manager != NULL)
+  if (self->manager != NULL
+      && !confab_application_present_existing (self, CONFAB_TYPE_CONTACTS_DIALOG))
     confab_contacts_dialog_present (confab_application_get_parent (self), self->manager);
 }
 
@@ -538,7 +562,6 @@ confab_application_startup (GApplication *application)
   static const char *help_accels[] = { "F1", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
-  static const char *search_accels[] = { "<Control>f", NULL };
   static const char *add_contact_accels[] = { "<Control>n", NULL };
   static const char *contacts_accels[] = { "<Control><Shift>c", NULL };
 
@@ -559,7 +582,8 @@ confab_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", close_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.search", search_accels);
+  /* Ctrl+F and Ctrl+Shift+F are the window's (win.search-conversation,
+   * win.search); app.search is for when there is no window. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.add-contact", add_contact_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.show-contacts", contacts_accels);
 

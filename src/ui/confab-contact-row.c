@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "confab-account.h"
+#include "confab-avatar.h"
 #include "confab-contact-row.h"
 
 #define NAME_MAX_CHARS   80
@@ -23,7 +24,7 @@ struct _ConfabContactRow
 
   /* template children */
   GtkWidget     *box;
-  AdwAvatar     *avatar;
+  ConfabAvatar  *avatar;
   GtkLabel      *name_label;
   GtkLabel      *subtitle_label;
   GtkWidget     *blocked_icon;
@@ -60,9 +61,11 @@ confab_display_text (const char *text,
       else
         g_string_append_unichar (out, c);
     }
+  /* The ellipsis goes after the isolate, so a direction override inside
+   * cannot move it. */
+  g_string_append (out, PDI);
   if (*p != '\0')
     g_string_append (out, "…");
-  g_string_append (out, PDI);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -88,6 +91,25 @@ confab_presence_show_to_string (gboolean               available,
     }
 }
 
+static ConfabAvatarPresence
+avatar_presence (ConfabContact *contact)
+{
+  if (!confab_contact_get_available (contact))
+    return CONFAB_AVATAR_PRESENCE_OFFLINE;
+  switch (confab_contact_get_show (contact))
+    {
+    case CONFAB_XMPP_PRESENCE_SHOW_AWAY:
+    case CONFAB_XMPP_PRESENCE_SHOW_XA:
+      return CONFAB_AVATAR_PRESENCE_AWAY;
+    case CONFAB_XMPP_PRESENCE_SHOW_DND:
+      return CONFAB_AVATAR_PRESENCE_BUSY;
+    case CONFAB_XMPP_PRESENCE_SHOW_NONE:
+    case CONFAB_XMPP_PRESENCE_SHOW_CHAT:
+    default:
+      return CONFAB_AVATAR_PRESENCE_AVAILABLE;
+    }
+}
+
 static void
 confab_contact_row_update (ConfabContactRow *self)
 {
@@ -103,7 +125,9 @@ confab_contact_row_update (ConfabContactRow *self)
 
   name = confab_display_text (confab_contact_get_display_name (contact), NAME_MAX_CHARS);
   gtk_label_set_text (self->name_label, name);
-  adw_avatar_set_text (self->avatar, confab_contact_get_display_name (contact));
+  confab_avatar_set_jid (self->avatar, confab_contact_get_jid (contact));
+  confab_avatar_set_name (self->avatar, confab_contact_get_display_name (contact));
+  confab_avatar_set_presence (self->avatar, avatar_presence (contact));
 
   status = confab_contact_get_status (contact);
   if (status != NULL && *status != '\0')
@@ -183,6 +207,7 @@ confab_contact_row_class_init (ConfabContactRowClass *klass)
 
   object_class->dispose = confab_contact_row_dispose;
 
+  g_type_ensure (CONFAB_TYPE_AVATAR);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/im/confab/Confab/confab-contact-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ConfabContactRow, box);

@@ -17,6 +17,7 @@ struct _ConfabConversationRow
   ConfabConversation *conversation;
   GSignalGroup       *signals;
   gboolean            show_account;
+  guint               refresh_id;   /* keeps "5 min" true as time passes */
 
   /* template children */
   ConfabAvatar       *avatar;
@@ -92,6 +93,15 @@ presence_of (ConfabConversation *conversation)
     }
 }
 
+static void confab_conversation_row_sync (ConfabConversationRow *self);
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  confab_conversation_row_sync (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 confab_conversation_row_sync (ConfabConversationRow *self)
 {
@@ -105,6 +115,7 @@ confab_conversation_row_sync (ConfabConversationRow *self)
 
   if (conversation == NULL)
     {
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
       gtk_label_set_text (self->name_label, "");
       gtk_label_set_text (self->preview_label, "");
       gtk_label_set_text (self->time_label, "");
@@ -130,6 +141,10 @@ confab_conversation_row_sync (ConfabConversationRow *self)
   now = g_date_time_new_now_local ();
   time = confab_conversation_row_format_time (confab_conversation_get_last_activity (conversation), now);
   gtk_label_set_text (self->time_label, time);
+  /* Only bound rows (the ones on screen, give or take) tick; GLib groups
+   * whole-second timeouts into one wakeup. */
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (60, refresh_cb, self);
 
   unread = confab_conversation_get_unread_count (conversation);
   if (unread > 0)
@@ -158,6 +173,20 @@ confab_conversation_row_sync (ConfabConversationRow *self)
       gtk_label_set_text (self->account_label, jid);
       confab_avatar_set_jid (self->account_dot, jid);
     }
+
+  /* One sentence for screen readers instead of five fragments. */
+  {
+    g_autofree char *description = NULL;
+
+    if (unread > 0)
+      description = g_strdup_printf (ngettext ("%s, %u unread message, %s: %s",
+                                               "%s, %u unread messages, %s: %s", unread),
+                                     name, unread, time, preview);
+    else
+      description = g_strdup_printf (_("%s, %s: %s"), name, time, preview);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    description, -1);
+  }
 }
 
 static void
@@ -172,6 +201,7 @@ confab_conversation_row_dispose (GObject *object)
   ConfabConversationRow *self = CONFAB_CONVERSATION_ROW (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->signals != NULL)
     g_signal_group_set_target (self->signals, NULL);
   g_clear_object (&self->signals);

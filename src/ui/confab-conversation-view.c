@@ -17,6 +17,8 @@
 
 /* Within this many pixels of an edge counts as being at it. */
 #define EDGE_PIXELS 48
+/* The height of the smallest message row (one line, grouped). */
+#define MIN_ROW_PIXELS 24
 
 struct _ConfabConversationView
 {
@@ -196,10 +198,15 @@ on_adjustment_changed_cb (ConfabConversationView *self,
     scroll_to_bottom (self);
 
   /* Too few messages to scroll: nothing would ever reach the top, so load
-   * older ones until the view is full or the history ends. */
+   * older ones until the view is full or the history ends. GtkListView
+   * estimates the height of rows it has not measured yet, so the upper
+   * bound alone is not trusted: the rows must be too few to fill the view
+   * even at the height of a one-line message. */
   if (gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment)
       && gtk_adjustment_get_page_size (adjustment) > 0
       && self->messages != NULL && confab_conversation_model_get_has_older (self->messages)
+      && g_list_model_get_n_items (G_LIST_MODEL (self->messages)) * MIN_ROW_PIXELS
+         < gtk_adjustment_get_page_size (adjustment)
       && self->load_older_id == 0)
     self->load_older_id = g_idle_add_full (G_PRIORITY_LOW, load_older_cb, self, NULL);
 }

@@ -328,7 +328,7 @@ check_attempt_cb (gpointer user_data)
       && confab_xmpp_stream_get_state (confab_account_get_stream (self->pending)) == CONFAB_XMPP_STREAM_STATE_DISCONNECTED
       && reconnector != NULL && confab_xmpp_reconnector_get_attempts (reconnector) > 0)
     {
-      const GError *error = confab_account_get_error (self->pending);
+      const GError *error = confab_xmpp_stream_get_connect_error (confab_account_get_stream (self->pending));
       g_autofree char *text = error != NULL ? confab_error_describe (error) : NULL;
 
       fail_pending (self, text != NULL ? text
@@ -370,7 +370,7 @@ added_cb (GObject      *object,
       set_busy (self, NULL);
       return;
     }
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     {
       /* Cancelled after the account was stored: take it out again. */
       self->pending = g_steal_pointer (&account);
@@ -720,7 +720,10 @@ build_form (ConfabWelcomePage *self)
   if (data_form != NULL)
     {
       const char * const *lines = confab_data_form_get_instructions (data_form);
+      const char *title = confab_data_form_get_title (data_form);
 
+      if (title != NULL && *title != '\0')
+        gtk_box_append (self->form_box, new_label (title, "heading"));
       if (lines[0] != NULL)
         joined = g_strjoinv ("\n", (char **) lines);
       instructions = joined != NULL ? joined : instructions;
@@ -748,7 +751,10 @@ build_form (ConfabWelcomePage *self)
           GtkWidget *holder = add_data_field (self, group, field);
 
           if (holder != NULL && confab_data_field_get_var (field) != NULL)
-            g_hash_table_insert (self->reg_widgets, g_strdup (confab_data_field_get_var (field)), holder);
+            {
+              gtk_widget_set_name (holder, confab_data_field_get_var (field));
+              g_hash_table_insert (self->reg_widgets, g_strdup (confab_data_field_get_var (field)), holder);
+            }
         }
     }
   else
@@ -765,6 +771,7 @@ build_form (ConfabWelcomePage *self)
             continue;
           row = new_entry_row (title, secret,
                                secret ? NULL : confab_register_form_get_value (self->reg_form, fields[i]));
+          gtk_widget_set_name (row, fields[i]);
           g_hash_table_insert (self->reg_widgets, g_strdup (fields[i]), row);
           adw_preferences_group_add (group, row);
         }
@@ -1147,7 +1154,10 @@ on_register_clicked_cb (ConfabWelcomePage *self)
 static void
 on_cancel_clicked_cb (ConfabWelcomePage *self)
 {
+  /* What runs ends; what comes next gets a fresh cancellable. */
   g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   if (self->pending != NULL)
     fail_pending (self, NULL);
 }

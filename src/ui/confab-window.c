@@ -568,9 +568,37 @@ sync_presence_button (ConfabWindow *self)
   gtk_menu_button_set_icon_name (self->presence_button, icon);
 }
 
+/* On the first-run page, the main view comes once an account is online:
+ * the page's own login says so with ::account-added, one added elsewhere
+ * (the command line, another window) by its state. A login being tried is
+ * not one yet. */
+static gboolean
+waiting_for_first_account (ConfabWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->manager));
+
+  if (self->n_accounts > 0 || self->welcome_page == NULL
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") != 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ConfabAccount) account = g_list_model_get_item (G_LIST_MODEL (self->manager), i);
+
+      if (confab_account_get_state (account) == CONFAB_ACCOUNT_STATE_ONLINE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_account_changed_cb (ConfabWindow *self)
 {
+  if (self->n_accounts == 0 && g_list_model_get_n_items (G_LIST_MODEL (self->manager)) > 0
+      && !waiting_for_first_account (self))
+    {
+      confab_window_sync_accounts (self);
+      return;
+    }
   sync_trouble (self);
   sync_presence_button (self);
 }
@@ -692,11 +720,7 @@ confab_window_sync_accounts (ConfabWindow *self)
 static void
 on_accounts_changed_cb (ConfabWindow *self)
 {
-  /* Leave the first-run page only once the new account is online (it
-   * says so with ::account-added); an account being tried is not one. */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0
-      && self->welcome_page != NULL && self->n_accounts == 0
-      && g_list_model_get_n_items (G_LIST_MODEL (self->manager)) > 0)
+  if (waiting_for_first_account (self))
     {
       watch_accounts (self);
       return;

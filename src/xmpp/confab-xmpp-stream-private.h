@@ -79,6 +79,7 @@ struct _ConfabXmppStream {
   GTlsCertificateFlags  peer_certificate_errors;
   gboolean              certificate_rejected;
   gboolean              unauthenticated_only; /* XEP-0077: stop before SASL */
+  GError               *connect_error;        /* of the last failed attempt */
 
   /* The session */
   ConfabJid            *bound_jid;

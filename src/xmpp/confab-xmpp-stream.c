@@ -87,6 +87,7 @@ confab_xmpp_stream_finalize (GObject *object)
   g_strfreev (self->pins);
   g_strfreev (self->allowed_mechanisms);
   g_clear_object (&self->peer_certificate);
+  g_clear_error (&self->connect_error);
   g_free (self->mechanism);
   g_free (self->read_buffer);
   g_string_free (self->write_pending, TRUE);
@@ -426,6 +427,13 @@ confab_xmpp_stream_get_peer_certificate (ConfabXmppStream *self)
 {
   g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), NULL);
   return self->peer_certificate;
+}
+
+const GError *
+confab_xmpp_stream_get_connect_error (ConfabXmppStream *self)
+{
+  g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), NULL);
+  return self->connect_error;
 }
 
 GTlsCertificateFlags
@@ -1002,7 +1010,11 @@ _confab_xmpp_stream_fail (ConfabXmppStream *self,
     _confab_xmpp_stream_sm_forget (self);
   confab_xmpp_iq_tracker_fail_all (self->iq_tracker, error);
   if (connect_task != NULL)
-    g_task_return_error (connect_task, g_error_copy (error));
+    {
+      g_clear_error (&self->connect_error);
+      self->connect_error = g_error_copy (error);
+      g_task_return_error (connect_task, g_error_copy (error));
+    }
   if (close_task != NULL)
     g_task_return_boolean (close_task, TRUE);
   if (was_bound)
@@ -1164,6 +1176,7 @@ start_connect (ConfabXmppStream *self,
     }
 
   g_clear_object (&self->peer_certificate);
+  g_clear_error (&self->connect_error);
   self->peer_certificate_errors = 0;
   self->certificate_rejected = FALSE;
   self->unauthenticated_only = unauthenticated_only;

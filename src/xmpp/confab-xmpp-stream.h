@@ -75,6 +75,10 @@ void         confab_xmpp_stream_set_connect_timeout   (ConfabXmppStream *self,
 /* After a failed connect: the certificate that was not trusted and why. */
 GTlsCertificate     *confab_xmpp_stream_get_peer_certificate        (ConfabXmppStream *self);
 GTlsCertificateFlags confab_xmpp_stream_get_peer_certificate_errors (ConfabXmppStream *self);
+/* Why the last connect attempt failed (the error connect_finish() gave),
+ * or NULL after a successful one; for telling the user when a reconnector
+ * made the attempt. */
+const GError        *confab_xmpp_stream_get_connect_error           (ConfabXmppStream *self);
 /* Lowercase hex SHA-256 of a certificate's DER, as used for pins. */
 char                *confab_xmpp_certificate_fingerprint            (GTlsCertificate  *certificate);
 /* The SASL mechanism used by the current session (e.g. "SCRAM-SHA-256"). */

@@ -452,6 +452,23 @@ test_ca_file (Fixture       *f,
       g_assert_error (confab_account_get_error (loaded), CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE);
     }
 
+  /* A stored CA file that is gone: the account waits in the error state
+   * instead of falling back to other anchors. */
+  {
+    sqlite3_stmt *stmt = confab_database_prepare (f->db, "UPDATE accounts SET ca_file = '/nonexistent/ca.pem'",
+                                                  &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_reset (stmt);
+    close_manager (f);
+    open_manager_full (f, TRUE);
+    loaded = confab_account_manager_lookup (f->manager, jid);
+    g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_ERROR);
+    g_assert_nonnull (confab_account_get_error (loaded));
+    g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, "/nonexistent/ca.pem");
+  }
+
   /* Back to the system's (here: the manager's test CA). */
   g_assert_true (confab_account_set_ca_file (loaded, NULL, &error));
   g_assert_no_error (error);

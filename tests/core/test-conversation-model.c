@@ -68,8 +68,9 @@ stamp (gint64 seconds,
        int    millis)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+  g_autofree char *text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
 
-  return g_strdup_printf ("%s.%03dZ", g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S"), millis);
+  return g_strdup_printf ("%s.%03dZ", text, millis);
 }
 
 typedef struct {

@@ -316,6 +316,42 @@ test_big_roster (void)
    * not a timing assertion on the code's speed). */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 
+  /* A full roster again (the next session), with one contact gone, one
+   * renamed and one new: no reset, the same contact objects. */
+  changes = (Changes) { 0 };
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) confab_xmpp_roster_item_unref);
+    ConfabContact *kept = confab_roster_model_lookup (roster, "user0100@example.org");
+    guint before = g_list_model_get_n_items (list);
+
+    g_assert_nonnull (kept);
+    for (guint i = 0; i < before; i++)
+      {
+        g_autoptr(ConfabContact) c = g_list_model_get_item (list, i);
+        const char *jid = confab_contact_get_jid (c);
+
+        if (g_str_equal (jid, "user0200@example.org"))
+          continue;  /* removed elsewhere */
+        if (g_str_equal (jid, "user0300@example.org"))
+          g_ptr_array_add (again, roster_item (jid, "Renamed elsewhere", CONFAB_XMPP_SUBSCRIPTION_BOTH));
+        else
+          g_ptr_array_add (again, roster_item (jid, confab_contact_get_name (c),
+                                               confab_contact_get_subscription (c)));
+      }
+    g_ptr_array_add (again, roster_item ("zz-new@example.org", NULL, CONFAB_XMPP_SUBSCRIPTION_NONE));
+    g_signal_emit_by_name (module, "roster-received", again, "v6", TRUE);
+    g_assert_cmpuint (changes.max_removed, ==, 1);
+    g_assert_cmpuint (changes.max_added, ==, 1);
+    g_assert_cmpuint (changes.total_removed, ==, 2);  /* gone; renamed moves */
+    g_assert_cmpuint (changes.total_added, ==, 2);    /* new; renamed moves */
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, before);
+    g_assert_true (confab_roster_model_lookup (roster, "user0100@example.org") == kept);
+    g_assert_null (confab_roster_model_lookup (roster, "user0200@example.org"));
+    g_assert_cmpstr (confab_contact_get_display_name (confab_roster_model_lookup (roster, "user0300@example.org")),
+                     ==, "Renamed elsewhere");
+    assert_sorted (list);
+  }
+
   /* Actions need a connection, and a valid bare JID. */
   {
     Waiter waiter = { 0 };

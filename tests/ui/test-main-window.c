@@ -434,13 +434,36 @@ bob_sees_composing_pred (gpointer data)
   return ((Peer *) data)->chat_state == CONFAB_XMPP_CHAT_STATE_COMPOSING;
 }
 
+/* Like ui_test_find_text(), but only among shown widgets: rows keep
+ * hidden labels (an "edited" mark waiting to be needed). */
+static GtkWidget *
+find_visible_text (GtkWidget  *root,
+                   const char *text)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+  if (GTK_IS_BUTTON (root) && gtk_button_get_label (GTK_BUTTON (root)) != NULL
+      && strstr (gtk_button_get_label (GTK_BUTTON (root)), text) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_visible_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 visible_text_pred (gpointer data)
 {
   TextQuery *query = data;
-  GtkWidget *found = ui_test_find_text (query->root, query->text);
 
-  return found != NULL && gtk_widget_is_visible (found);
+  return find_visible_text (query->root, query->text) != NULL;
 }
 
 static GtkWidget *
@@ -587,10 +610,15 @@ at_bottom (GtkAdjustment *adjustment)
          >= gtk_adjustment_get_upper (adjustment) - 48;
 }
 
+/* Laid out (taller than the view) and scrolled to the end. */
 static gboolean
 at_bottom_pred (gpointer data)
 {
-  return at_bottom (data);
+  GtkAdjustment *adjustment = data;
+
+  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment)
+         && gtk_adjustment_get_page_size (adjustment) > 0
+         && at_bottom (adjustment);
 }
 
 /* A long conversation opens at its end with one page loaded; scrolling to
@@ -631,24 +659,134 @@ test_history (Fixture       *f,
   g_assert_nonnull (scrolled);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   g_assert_true (ui_test_wait_until (at_bottom_pred, adjustment, WAIT_SECONDS));
-  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
 
   /* A new message while at the bottom: still at the bottom. */
   bob_says (f, "After the burst");
   after.conversation = conversation;
   g_assert_true (ui_test_wait_until (last_body_pred, &after, WAIT_SECONDS));
   wait_for_text (view, "After the burst");
-  ui_test_settle (200);
-  g_assert_true (at_bottom (adjustment));
+  g_assert_true (ui_test_wait_until (at_bottom_pred, adjustment, WAIT_SECONDS));
 
   /* Up to the top: the page before is loaded above. */
   older.model = messages;
   older.more_than = g_list_model_get_n_items (G_LIST_MODEL (messages));
+  g_test_message ("loaded %u (first page %u), has older %d, upper %f page %f",
+                  older.more_than, first_page, confab_conversation_model_get_has_older (messages),
+                  gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment));
   gtk_adjustment_set_value (adjustment, 0);
   g_assert_true (ui_test_wait_until (loaded_pred, &older, WAIT_SECONDS));
   ui_test_settle (200);
   /* … and the view stays on what was shown, not on the new top. */
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+}
+
+static gboolean
+two_conversations_pred (gpointer data)
+{
+  Fixture *f = data;
+  ConfabConversationList *conversations = confab_account_manager_get_conversations (f->profile->manager);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (conversations)) >= 2;
+}
+
+static gboolean
+one_row_pred (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (data))) == 1;
+}
+
+/* With two accounts, each row says which account it is of, the list can
+ * be filtered by account, and an account in trouble says so. */
+static void
+test_accounts (Fixture       *f,
+               gconstpointer  data)
+{
+  GtkWidget *root = GTK_WIDGET (f->window);
+  ConfabAccount *carol = ui_test_profile_add_account (f->profile, "carol");
+  g_autoptr(ConfabJid) carol_jid = confab_jid_parse ("carol@" CONFAB_TEST_DOMAIN, NULL);
+  ConfabXmppChatOptions options = { 0 };
+  g_autofree char *id = NULL;
+  GtkWidget *dropdown, *list, *trouble;
+  TextQuery carol_row = { NULL, "carol@" CONFAB_TEST_DOMAIN };
+  TextQuery trouble_text = { NULL, "carol@" CONFAB_TEST_DOMAIN };
+
+  bob_says (f, "To Alice");
+  id = confab_xmpp_messages_send_chat (f->bob.messages, carol_jid, "To Carol", &options);
+  g_assert_true (ui_test_wait_until (two_conversations_pred, f, WAIT_SECONDS));
+  wait_for_text (root, "To Carol");
+
+  dropdown = ui_test_find_widget (root, GTK_TYPE_DROP_DOWN, "account_dropdown");
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_get_visible (dropdown));
+  list = ui_test_find_widget (root, GTK_TYPE_LIST_VIEW, "conversation_list");
+  carol_row.root = list;
+  g_assert_true (ui_test_wait_until (visible_text_pred, &carol_row, WAIT_SECONDS));
+  g_assert_nonnull (find_visible_text (list, "alice@" CONFAB_TEST_DOMAIN));
+
+  /* "All Accounts", alice, carol: only carol's conversation. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 3);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
+  g_assert_true (ui_test_wait_until (one_row_pred, list, WAIT_SECONDS));
+  ui_test_settle (100);
+  g_assert_null (find_visible_text (list, "To Alice"));
+  g_assert_nonnull (find_visible_text (list, "To Carol"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)))), ==, 2);
+
+  /* Trouble shows at the top of the sidebar, with the account. */
+  trouble = ui_test_find_widget (root, GTK_TYPE_BOX, "trouble_box");
+  g_assert_nonnull (trouble);
+  g_assert_null (find_visible_text (trouble, "carol@"));
+  confab_account_set_error (carol, "The keyring is locked");
+  trouble_text.root = trouble;
+  g_assert_true (ui_test_wait_until (visible_text_pred, &trouble_text, WAIT_SECONDS));
+  maybe_screenshot (root, "main-window-accounts");
+}
+
+static gboolean
+main_shown_pred (gpointer data)
+{
+  GtkWidget *stack = ui_test_find_widget (data, GTK_TYPE_STACK, "main_stack");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "main") == 0;
+}
+
+/* No account: the first-run page; once one is online, the main view. */
+static void
+test_first_run (void)
+{
+  g_autoptr(UiTestProfile) profile = ui_test_profile_new ();
+  ConfabWindow *window = confab_window_new_for_manager (GTK_APPLICATION (the_application ()),
+                                                        profile->manager);
+  GtkWidget *stack = ui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, "main_stack");
+
+  g_autofree char *password = xmpp_test_password ("dave");
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_nonnull (stack);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "welcome");
+  /* A new account with an empty archive: a first run. */
+  g_assert_true (confab_test_server_create_account (xmpp_test_server (), "dave", password, &error));
+  g_assert_no_error (error);
+  ui_test_profile_add_account (profile, "dave");
+  g_assert_true (ui_test_wait_until (main_shown_pred, window, WAIT_SECONDS));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_settle (100);
+}
+
+/* No profile (the application could not open it): a page that says so. */
+static void
+test_no_profile (void)
+{
+  GtkWidget *window = g_object_new (CONFAB_TYPE_WINDOW, NULL);
+  GtkWidget *stack = ui_test_find_widget (window, GTK_TYPE_STACK, "main_stack");
+  GtkWidget *page = ui_test_find_widget (window, ADW_TYPE_STATUS_PAGE, "error_page");
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "error");
+  g_assert_nonnull (page);
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), !=, "");
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* ---- The pure helpers behind the widgets ---------------------------------- */
@@ -749,6 +887,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/main-window/shorten", test_shorten);
   g_test_add_func ("/ui/main-window/attributes", test_attributes);
   g_test_add_func ("/ui/main-window/relative-time", test_relative_time);
+  g_test_add_func ("/ui/main-window/no-profile", test_no_profile);
 
   if (!xmpp_test_start_server (NULL))
     return g_test_run ();
@@ -761,6 +900,9 @@ main (int argc, char **argv)
               fixture_set_up, test_compose, fixture_tear_down);
   g_test_add ("/ui/main-window/history", Fixture, NULL,
               fixture_set_up, test_history, fixture_tear_down);
+  g_test_add ("/ui/main-window/accounts", Fixture, NULL,
+              fixture_set_up, test_accounts, fixture_tear_down);
+  g_test_add_func ("/ui/main-window/first-run", test_first_run);
 
   status = g_test_run ();
   xmpp_test_stop_server ();

@@ -5,6 +5,8 @@
  * page listing what was added. */
 #include "ui-test-util.h"
 
+#include <string.h>
+
 #include "confab-accounts-page.h"
 #include "confab-certificate-dialog.h"
 #include "confab-error-text.h"
@@ -233,6 +235,37 @@ test_invalid_address (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
 }
 
+/* A port on 127.0.0.1 where nothing listens (it was free a moment ago). */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+static void
+test_connection_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  show_page (f, f->profile->manager);
+  fill_login (f, "alice@" CONFAB_TEST_DOMAIN, "secret-alice");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, GTK_TYPE_SPIN_BUTTON, "port_spin")), closed_port ());
+  click_login (f);
+
+  /* Reported now, in words, not retried in the background for a new account. */
+  g_assert_true (ui_test_wait_until (error_shown_pred, f, 60));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find (f, GTK_TYPE_LABEL, "error_label"))),
+                            "refused the connection"));
+  g_assert_true (ui_test_wait_until (no_accounts_pred, f, 30));
+  g_assert_true (ui_test_wait_until (idle_pred, f, 30));
+  g_assert_cmpuint (f->n_added, ==, 0);
+}
+
 /* A manager that trusts only the system's anchors, which do not include
  * the test CA: the server's certificate is "untrusted". */
 static ConfabAccountManager *
@@ -269,7 +302,7 @@ test_untrusted_certificate_trusted (Fixture       *f,
   fingerprint = ui_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_LABEL, "fingerprint_label");
   g_assert_nonnull (fingerprint);
   shown = g_ascii_strdown (gtk_label_get_text (GTK_LABEL (fingerprint)), -1);
-  g_strdelimit (shown, ":", ' ');
+  g_strdelimit (shown, ":\n", ' ');
   {
     g_auto(GStrv) parts = g_strsplit (shown, " ", -1);
     g_autofree char *joined = g_strjoinv ("", parts);
@@ -316,6 +349,135 @@ test_untrusted_certificate_cancelled (Fixture       *f,
 }
 
 static gboolean
+form_shown_pred (gpointer data)
+{
+  Fixture *f = data;
+
+  return gtk_widget_get_visible (ui_test_find_widget (f->page, GTK_TYPE_BOX, "form_box"))
+         && ui_test_find_widget (f->page, ADW_TYPE_ENTRY_ROW, "username") != NULL;
+}
+
+/* XEP-0077 through the page: the server's certificate is not among the
+ * system's, so the trust dialog comes first; then Prosody's data form is
+ * rendered, a taken username is refused in words, and a fresh one is
+ * created, logged in and added. */
+static void
+test_create_account (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *username = g_strdup_printf ("frank-%08x", g_random_int ());
+  g_autofree char *jid = g_strconcat (username, "@" CONFAB_TEST_DOMAIN, NULL);
+  ConfabCertificateDialog *dialog;
+  GtkWidget *label;
+
+  show_page (f, f->profile->manager);
+  gtk_stack_set_visible_child_name (GTK_STACK (find (f, GTK_TYPE_STACK, "mode_stack")), "register");
+  fill_login (f, "", "");
+  gtk_editable_set_text (GTK_EDITABLE (find (f, ADW_TYPE_ENTRY_ROW, "server_row")), CONFAB_TEST_DOMAIN);
+  g_signal_emit_by_name (find (f, GTK_TYPE_BUTTON, "fetch_button"), "clicked");
+
+  g_assert_true (ui_test_wait_until (certificate_dialog_pred, NULL, 60));
+  dialog = find_certificate_dialog ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), CONFAB_CERTIFICATE_RESPONSE_TRUST);
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  if (!ui_test_wait_until (form_shown_pred, f, 60))
+    g_error ("no form; the page says “%s”",
+             gtk_label_get_text (GTK_LABEL (find (f, GTK_TYPE_LABEL, "error_label"))));
+  /* Prosody's data form: a password field that hides what is typed. */
+  g_assert_nonnull (ui_test_find_widget (f->page, ADW_TYPE_PASSWORD_ENTRY_ROW, "password"));
+  g_assert_nonnull (ui_test_find_text (f->page, "Username"));
+
+  gtk_editable_set_text (GTK_EDITABLE (find (f, ADW_TYPE_ENTRY_ROW, "username")), "alice");
+  gtk_editable_set_text (GTK_EDITABLE (find (f, ADW_TYPE_PASSWORD_ENTRY_ROW, "password")), "frank's password");
+  g_signal_emit_by_name (find (f, GTK_TYPE_BUTTON, "register_button"), "clicked");
+  g_assert_true (ui_test_wait_until (error_shown_pred, f, 30));
+  label = find (f, GTK_TYPE_LABEL, "error_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "already taken"));
+  g_assert_true (ui_test_wait_until (idle_pred, f, 30));
+
+  gtk_editable_set_text (GTK_EDITABLE (find (f, ADW_TYPE_ENTRY_ROW, "username")), username);
+  g_signal_emit_by_name (find (f, GTK_TYPE_BUTTON, "register_button"), "clicked");
+  if (!ui_test_wait_until (added_pred, f, 60))
+    g_error ("not added; the page says “%s”", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_cmpstr (confab_jid_get_bare_string (confab_account_get_jid (f->added)), ==, jid);
+  g_assert_cmpint (confab_account_get_state (f->added), ==, CONFAB_ACCOUNT_STATE_ONLINE);
+}
+
+/* The "Add Account" window on screen, or NULL. */
+static GtkWindow *
+find_account_dialog (GtkWidget **page)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *found;
+
+      if (!ADW_IS_WINDOW (window) || !gtk_widget_get_visible (GTK_WIDGET (window)))
+        continue;
+      found = ui_test_find_widget (GTK_WIDGET (window), CONFAB_TYPE_WELCOME_PAGE, NULL);
+      if (found != NULL)
+        {
+          if (page != NULL)
+            *page = found;
+          return GTK_WINDOW (window);
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+account_dialog_gone_pred (gpointer data)
+{
+  return find_account_dialog (NULL) == NULL;
+}
+
+static void
+test_add_account_dialog (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWindow *dialog;
+
+  f->window = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (f->window));
+  confab_account_dialog_present (GTK_WINDOW (f->window), f->profile->manager);
+  ui_test_settle (100);
+  dialog = find_account_dialog (&f->page);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (dialog));
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (f->window));
+  f->manager = f->profile->manager;
+  g_signal_connect (f->page, "account-added", G_CALLBACK (account_added_cb), f);
+
+  fill_login (f, "carol@" CONFAB_TEST_DOMAIN, "secret-carol");
+  click_login (f);
+  g_assert_true (ui_test_wait_until (added_pred, f, 60));
+  g_assert_cmpint (confab_account_get_state (f->added), ==, CONFAB_ACCOUNT_STATE_ONLINE);
+  /* Done: the window closes by itself. */
+  f->page = NULL;
+  g_assert_true (ui_test_wait_until (account_dialog_gone_pred, NULL, 10));
+}
+
+/* A plain message dialog on screen (not the certificate one), or NULL. */
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && !CONFAB_IS_CERTIFICATE_DIALOG (window)
+          && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
 row_subtitle_online_pred (gpointer data)
 {
   GtkWidget *row = data;
@@ -332,6 +494,7 @@ test_accounts_page (Fixture       *f,
   GtkWidget *page = confab_accounts_page_new (f->profile->manager);
   GtkWidget *row;
   GtkWidget *enable;
+  AdwMessageDialog *confirm;
 
   f->window = gtk_window_new ();
   gtk_window_set_child (GTK_WINDOW (f->window), page);
@@ -348,6 +511,26 @@ test_accounts_page (Fixture       *f,
   gtk_switch_set_active (GTK_SWITCH (enable), FALSE);
   g_assert_false (confab_account_get_enabled (account));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Disabled");
+
+  /* Removing asks first; cancelling keeps the account. */
+  g_signal_emit_by_name (ui_test_find_widget (row, GTK_TYPE_BUTTON, "remove_button"), "clicked");
+  ui_test_settle (50);
+  confirm = find_message_dialog ();
+  g_assert_nonnull (confirm);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
+  adw_message_dialog_response (confirm, "cancel");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  ui_test_settle (50);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->profile->manager)), ==, 1);
+
+  g_signal_emit_by_name (ui_test_find_widget (row, GTK_TYPE_BUTTON, "remove_button"), "clicked");
+  ui_test_settle (50);
+  confirm = find_message_dialog ();
+  adw_message_dialog_response (confirm, "remove");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  f->manager = f->profile->manager;
+  g_assert_true (ui_test_wait_until (no_accounts_pred, f, 30));
+  g_assert_nonnull (ui_test_find_text (page, "No accounts yet"));
 }
 
 int
@@ -364,8 +547,11 @@ main (int argc, char **argv)
   ADD ("/ui/welcome/login", test_login);
   ADD ("/ui/welcome/wrong-password", test_wrong_password);
   ADD ("/ui/welcome/invalid-address", test_invalid_address);
+  ADD ("/ui/welcome/connection-refused", test_connection_refused);
   ADD ("/ui/welcome/untrusted-certificate-trusted", test_untrusted_certificate_trusted);
   ADD ("/ui/welcome/untrusted-certificate-cancelled", test_untrusted_certificate_cancelled);
+  ADD ("/ui/welcome/create-account", test_create_account);
+  ADD ("/ui/welcome/add-account-dialog", test_add_account_dialog);
   ADD ("/ui/welcome/accounts-page", test_accounts_page);
 #undef ADD
 

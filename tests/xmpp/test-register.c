@@ -247,6 +247,9 @@ test_untrusted_certificate (void)
   /* The test CA is not among the system's: the same check as for a login. */
   g_assert_false (connect_unauthenticated (stream, &error));
   g_assert_error (error, CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE);
+  /* The stream remembers why, for whoever did not see the callback. */
+  g_assert_true (g_error_matches (confab_xmpp_stream_get_connect_error (stream),
+                                  CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE));
   certificate = confab_xmpp_stream_get_peer_certificate (stream);
   g_assert_nonnull (certificate);
   g_assert_true (confab_xmpp_stream_get_peer_certificate_errors (stream) & G_TLS_CERTIFICATE_UNKNOWN_CA);
@@ -257,6 +260,7 @@ test_untrusted_certificate (void)
   g_clear_error (&error);
   g_assert_true (connect_unauthenticated (stream, &error));
   g_assert_no_error (error);
+  g_assert_null (confab_xmpp_stream_get_connect_error (stream));
   confab_register_form_free (get_form (stream));
   xmpp_test_close (stream);
 }
