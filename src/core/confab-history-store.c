@@ -935,11 +935,11 @@ writer_apply (Writer *w,
   writer_forget_caches (w);
 }
 
-static void emit_changes (ConfabHistoryStore *self,
-                          gint64              conversation_id,
-                          gint64              message_id,
-                          OpKind              kind,
-                          ConfabHistoryOutcome outcome);
+static void emit_changes (ConfabHistoryStore   *self,
+                          gint64                conversation_id,
+                          gint64                message_id,
+                          OpKind                kind,
+                          ConfabHistoryOutcome  outcome);
 
 static gboolean
 complete_op_cb (gpointer user_data)

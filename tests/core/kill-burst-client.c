@@ -77,7 +77,9 @@ stdin_cb (int          fd,
   char buffer[256];
   gssize n = read (fd, buffer, sizeof buffer - 1);
 
-  if (n <= 0 || strstr ((buffer[n] = '\0', buffer), "quit") != NULL)
+  if (n > 0)
+    buffer[n] = '\0';
+  if (n <= 0 || strstr (buffer, "quit") != NULL)
     {
       quit (c);
       return G_SOURCE_REMOVE;

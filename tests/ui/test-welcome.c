@@ -235,6 +235,27 @@ test_invalid_address (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
 }
 
+static void
+test_cancel_then_retry (Fixture       *f,
+                        gconstpointer  data)
+{
+  show_page (f, f->profile->manager);
+  fill_login (f, "alice@" CONFAB_TEST_DOMAIN, "secret-alice");
+  click_login (f);
+  g_signal_emit_by_name (find (f, GTK_TYPE_BUTTON, "cancel_button"), "clicked");
+
+  /* Nothing is left behind, and nothing is reported as an error. */
+  g_assert_true (ui_test_wait_until (idle_pred, f, 30));
+  g_assert_true (ui_test_wait_until (no_accounts_pred, f, 30));
+  g_assert_false (gtk_widget_get_visible (find (f, GTK_TYPE_LABEL, "error_label")));
+  g_assert_cmpuint (f->n_added, ==, 0);
+
+  /* The next try is not cancelled by the last one. */
+  click_login (f);
+  g_assert_true (ui_test_wait_until (added_pred, f, 60));
+  g_assert_cmpint (confab_account_get_state (f->added), ==, CONFAB_ACCOUNT_STATE_ONLINE);
+}
+
 /* A port on 127.0.0.1 where nothing listens (it was free a moment ago). */
 static guint16
 closed_port (void)
@@ -548,6 +569,7 @@ main (int argc, char **argv)
   ADD ("/ui/welcome/wrong-password", test_wrong_password);
   ADD ("/ui/welcome/invalid-address", test_invalid_address);
   ADD ("/ui/welcome/connection-refused", test_connection_refused);
+  ADD ("/ui/welcome/cancel-then-retry", test_cancel_then_retry);
   ADD ("/ui/welcome/untrusted-certificate-trusted", test_untrusted_certificate_trusted);
   ADD ("/ui/welcome/untrusted-certificate-cancelled", test_untrusted_certificate_cancelled);
   ADD ("/ui/welcome/create-account", test_create_account);

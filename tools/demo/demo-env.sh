@@ -52,6 +52,9 @@ demo_cleanup () {
 }
 
 demo_traps () {
+  if [ -n "${CONFAB_DEMO_INNER_PID:-}" ]; then
+    echo $$ >"$CONFAB_DEMO_INNER_PID"
+  fi
   trap demo_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -62,12 +65,34 @@ demo_track () {
   demo_pids="$1 $demo_pids"
 }
 
-# demo_private_session SCRIPT ARGS...: re-runs SCRIPT inside its own D-Bus
-# session (once), so that nothing reaches the user's session.
+# demo_private_session SCRIPT ARGS...: runs SCRIPT again inside a D-Bus
+# session of its own (once), so that nothing reaches the user's session,
+# and exits with its status. dbus-run-session does not pass signals on, so
+# we do: the inner script leaves its pid in $CONFAB_DEMO_INNER_PID.
 demo_private_session () {
-  if [ "${CONFAB_DEMO_PRIVATE_SESSION:-}" != 1 ]; then
-    export CONFAB_DEMO_PRIVATE_SESSION=1
-    exec dbus-run-session -- "$@"
+  [ "${CONFAB_DEMO_PRIVATE_SESSION:-}" != 1 ] || return 0
+  export CONFAB_DEMO_PRIVATE_SESSION=1
+  CONFAB_DEMO_INNER_PID=$(mktemp "${TMPDIR:-/tmp}/confab-demo-pid-XXXXXX")
+  export CONFAB_DEMO_INNER_PID
+  trap 'demo_forward TERM' TERM
+  trap 'demo_forward INT' INT
+  trap 'demo_forward HUP' HUP
+  dbus-run-session -- "$@" &
+  demo_session_pid=$!
+  while :; do
+    if wait "$demo_session_pid"; then demo_status=0; else demo_status=$?; fi
+    kill -0 "$demo_session_pid" 2>/dev/null || break
+  done
+  rm -f "$CONFAB_DEMO_INNER_PID"
+  exit "$demo_status"
+}
+
+demo_forward () {
+  inner=$(cat "$CONFAB_DEMO_INNER_PID" 2>/dev/null || true)
+  if [ -n "$inner" ]; then
+    kill -"$1" "$inner" 2>/dev/null || true
+  else
+    kill -"$1" "$demo_session_pid" 2>/dev/null || true
   fi
 }
 
