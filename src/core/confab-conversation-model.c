@@ -226,6 +226,24 @@ replace_all (ConfabConversationModel *self,
     }
 }
 
+/* Back to the newest page, as when the model was made. */
+static void
+reload_newest (ConfabConversationModel *self)
+{
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  page = confab_history_store_list_newest (self->store, self->conversation_id,
+                                           CONFAB_CONVERSATION_MODEL_PAGE_SIZE, NULL);
+  if (page == NULL)
+    return;
+  g_hash_table_remove_all (self->by_id);
+  items = new_items_of (self, page);
+  replace_all (self, items);
+  set_has_older (self, page->len >= CONFAB_CONVERSATION_MODEL_PAGE_SIZE);
+  set_has_newer (self, FALSE);
+}
+
 /* The messages whose quote shows @changed get its new text. */
 static void
 refresh_replies_to (ConfabConversationModel *self,
@@ -301,7 +319,12 @@ message_changed_cb (ConfabHistoryStore      *store,
       if (compare_key (row->timestamp, row->id,
                        confab_message_item_get_timestamp (last),
                        confab_message_item_get_id (last)) > 0 && self->has_newer)
-        return;
+        {
+          /* The user just sent it from this view: show the present again. */
+          if (row->direction == CONFAB_HISTORY_DIRECTION_OUT && row->state == CONFAB_HISTORY_STATE_PENDING)
+            reload_newest (self);
+          return;
+        }
     }
 
   {
@@ -583,7 +606,7 @@ confab_conversation_model_find (ConfabConversationModel *self,
 
 /* Pages of older messages read before giving up on reaching a message by
  * scrolling back, and loading a window around it instead. */
-#define MAX_PAGES_BACK 4
+#define MAX_PAGES_BACK 10
 
 int
 confab_conversation_model_load_around (ConfabConversationModel *self,

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * page before the oldest loaded message; messages stored later (live, from
  * carbons or MAM) are inserted at their place, and changed rows update
  * their item in place. Properties: conversation-id, has-older (gboolean:
- * there may be older messages to load), n-loaded.
+ * there may be older messages to load), has-newer (see load_newer()),
+ * n-loaded.
  *
  * Obtain it from confab_conversation_get_messages(); the conversation keeps
  * it only while someone else holds a reference, so closed conversations
@@ -38,9 +39,10 @@ guint                    confab_conversation_model_load_older   (ConfabConversat
  * returns its position, or -1 when it is not in this conversation. */
 int                      confab_conversation_model_load_around  (ConfabConversationModel *self,
                                                                  gint64                   message_id);
-/* After load_around() of an old message the window may end before the
- * newest message (property has-newer); live messages beyond it are then
- * not inserted. load_newer() appends the next page; returns how many. */
+/* After load_around() of a message more than a few pages back, the window
+ * may end before the newest message (property has-newer): received
+ * messages beyond it are then not inserted (one we send brings the newest
+ * page back). load_newer() appends the next page; returns how many. */
 gboolean                 confab_conversation_model_get_has_newer (ConfabConversationModel *self);
 guint                    confab_conversation_model_load_newer   (ConfabConversationModel *self);
 /* The position of message @message_id if loaded, else -1. */

@@ -382,6 +382,10 @@ presence_changed_cb (ConfabXmppPresence     *presence,
   _confab_contact_set_resources (contact, resources);
 }
 
+/* Hostile-network bound: a flood of requests from strangers cannot grow
+ * the list (and our memory) without end; the first ones stay. */
+#define MAX_REQUESTS 1000
+
 static void
 subscription_requested_cb (ConfabXmppPresence *presence,
                            ConfabJid          *jid,
@@ -394,6 +398,12 @@ subscription_requested_cb (ConfabXmppPresence *presence,
   ConfabXmppSubscription subscription;
   guint position;
 
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->requests)) >= MAX_REQUESTS
+      && g_hash_table_lookup (self->by_jid, bare) == NULL)
+    {
+      g_debug ("Ignoring a subscription request from %s: too many pending", bare);
+      return;
+    }
   contact = ensure_contact (self, bare);
   subscription = confab_contact_get_subscription (contact);
   /* Already approved: the server answers those itself (RFC 6121 §3.1.3). */

@@ -30,11 +30,10 @@ struct _ConfabConversationView
   GSignalGroup            *conversation_signals;
   GSignalGroup            *contact_signals;
 
-  /* Scrolling: stay at the bottom while there; keep the distance to the
-   * bottom while older messages are put above. */
+  /* Scrolling: stay at the bottom while there. Older messages put above
+   * do not move the view: GtkListView keeps its anchor row in place. */
   gboolean                 at_bottom;
-  gboolean                 keep_distance;
-  double                   distance_from_bottom;
+  double                   last_value;
   guint                    load_older_id;
 
   /* template children */
@@ -150,18 +149,10 @@ static gboolean
 load_older_cb (gpointer user_data)
 {
   ConfabConversationView *self = user_data;
-  GtkAdjustment *adjustment = vadjustment (self);
 
   self->load_older_id = 0;
-  if (self->messages == NULL || !confab_conversation_model_get_has_older (self->messages))
-    return G_SOURCE_REMOVE;
-
-  /* The rows put above move everything down: remember how far from the
-   * bottom the view was and go back there once the list has grown. */
-  self->distance_from_bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment);
-  self->keep_distance = TRUE;
-  if (confab_conversation_model_load_older (self->messages) == 0)
-    self->keep_distance = FALSE;
+  if (self->messages != NULL && confab_conversation_model_get_has_older (self->messages))
+    confab_conversation_model_load_older (self->messages);
   return G_SOURCE_REMOVE;
 }
 
@@ -173,11 +164,14 @@ on_value_changed_cb (ConfabConversationView *self,
   double upper = gtk_adjustment_get_upper (adjustment);
   double page = gtk_adjustment_get_page_size (adjustment);
 
-  if (self->keep_distance)
-    return;
+  gboolean moved_up = value < self->last_value;
+
+  self->last_value = value;
   self->at_bottom = value + page >= upper - EDGE_PIXELS;
 
-  if (value < MAX (page / 2, EDGE_PIXELS) && upper > page
+  /* Only a move towards the top loads more: while a conversation opens,
+   * the view starts at the top before it is put at the bottom. */
+  if (moved_up && value < MAX (page / 2, EDGE_PIXELS) && upper > page
       && self->messages != NULL && confab_conversation_model_get_has_older (self->messages)
       && self->load_older_id == 0)
     self->load_older_id = g_idle_add_full (G_PRIORITY_LOW, load_older_cb, self, NULL);
@@ -187,14 +181,7 @@ static void
 on_adjustment_changed_cb (ConfabConversationView *self,
                           GtkAdjustment          *adjustment)
 {
-  if (self->keep_distance)
-    {
-      double target = gtk_adjustment_get_upper (adjustment) - self->distance_from_bottom;
-
-      self->keep_distance = FALSE;
-      gtk_adjustment_set_value (adjustment, target);
-    }
-  else if (self->at_bottom)
+  if (self->at_bottom)
     scroll_to_bottom (self);
 
   /* Too few messages to scroll: nothing would ever reach the top, so load
@@ -481,7 +468,7 @@ confab_conversation_view_set_conversation (ConfabConversationView *self,
 
   /* A conversation opens at its newest message. */
   self->at_bottom = TRUE;
-  self->keep_distance = FALSE;
+  self->last_value = 0;
   scroll_to_bottom (self);
   sync_header (self);
 }
@@ -508,7 +495,6 @@ confab_conversation_view_scroll_to_message (ConfabConversationView *self,
   if (position < 0)
     return;
   self->at_bottom = FALSE;
-  self->keep_distance = FALSE;
   /* GtkListBase's action: GTK 4.8 has no gtk_list_view_scroll_to(). */
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", (guint) position);
 }

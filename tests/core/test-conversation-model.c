@@ -377,6 +377,25 @@ test_load_around (Fixture       *f,
   g_assert_cmpint (confab_conversation_model_load_around (model, 999999), ==, -1);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, before);
 
+  /* Sending from that view brings it back to the present. */
+  {
+    Adding adding = { 1, 0, 0 };
+    ConfabMessageItem *last;
+
+    confab_history_store_add_outgoing_pending_async (f->store, f->account_id, BOB,
+                                                     CONFAB_HISTORY_KIND_CHAT, "sent while far back",
+                                                     "out-1", NULL, added_cb, &adding);
+    wait_added (&adding);
+    g_assert_false (confab_conversation_model_get_has_newer (model));
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, CONFAB_CONVERSATION_MODEL_PAGE_SIZE);
+    last = item_at (list, CONFAB_CONVERSATION_MODEL_PAGE_SIZE - 1);
+    g_assert_cmpstr (confab_message_item_get_body (last), ==, "sent while far back");
+    g_assert_cmpint (confab_message_item_get_state (last), ==, CONFAB_HISTORY_STATE_PENDING);
+    g_assert_cmpstr (confab_message_item_get_body (item_at (list, CONFAB_CONVERSATION_MODEL_PAGE_SIZE - 2)),
+                     ==, "live while far back");
+    assert_ordered (list);
+  }
+
   /* Near the window, it keeps scrolling back instead of jumping. */
   {
     g_autoptr(ConfabConversationModel) fresh = confab_conversation_model_new (f->store, f->conversation_id);
@@ -388,7 +407,7 @@ test_load_around (Fixture       *f,
                      "message 900");
     g_assert_cmpstr (confab_message_item_get_body (item_at (G_LIST_MODEL (fresh),
                                                             g_list_model_get_n_items (G_LIST_MODEL (fresh)) - 1)),
-                     ==, "live while far back");
+                     ==, "sent while far back");
   }
 }
 

@@ -352,6 +352,33 @@ test_big_roster (void)
     assert_sorted (list);
   }
 
+  /* Subscription requests: oldest first, each once, bounded. */
+  {
+    GObject *presence = G_OBJECT (confab_xmpp_stream_get_module (stream, CONFAB_TYPE_XMPP_PRESENCE));
+    GListModel *requests = confab_roster_model_get_requests (roster);
+    g_autoptr(ConfabContact) first = NULL;
+
+    for (guint i = 0; i < 1100; i++)
+      {
+        g_autofree char *text = g_strdup_printf ("stranger%04u@spam.example", i);
+        g_autoptr(ConfabJid) jid = confab_jid_parse (text, NULL);
+
+        g_signal_emit_by_name (presence, "subscription-requested", jid, "let me in", NULL);
+        if (i == 0)
+          g_signal_emit_by_name (presence, "subscription-requested", jid, "again", NULL);
+      }
+    g_assert_cmpuint (g_list_model_get_n_items (requests), ==, 1000);
+    first = g_list_model_get_item (requests, 0);
+    g_assert_cmpstr (confab_contact_get_jid (first), ==, "stranger0000@spam.example");
+    g_assert_false (confab_contact_get_in_roster (first));
+    /* Strangers are not contacts. */
+    g_assert_null (confab_roster_model_lookup (roster, "stranger0000@spam.example"));
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BIG);
+    /* Answered (offline: only the list changes). */
+    confab_roster_model_deny_request (roster, "stranger0000@spam.example");
+    g_assert_cmpuint (g_list_model_get_n_items (requests), ==, 999);
+  }
+
   /* Actions need a connection, and a valid bare JID. */
   {
     Waiter waiter = { 0 };

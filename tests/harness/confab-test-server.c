@@ -317,6 +317,9 @@ write_config (ConfabTestServer               *self,
   /* Plain storage lets the server offer PLAIN and every SCRAM variant. */
   g_string_append (cfg, "authentication = \"internal_plain\"\n");
   g_string_append (cfg, "storage = \"internal\"\n");
+  /* Internal storage keeps 10,000 archive items by default and truncates
+   * on every message past that; the MAM benchmark needs 20,000. */
+  g_string_append (cfg, "storage_archive_item_limit = 100000\n");
   g_string_append (cfg, "allow_registration = true\n");
   if (options != NULL && options->disabled_mechanisms != NULL)
     {

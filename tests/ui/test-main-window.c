@@ -300,7 +300,7 @@ test_receive_and_send (Fixture       *f,
                        gconstpointer  data)
 {
   GtkWidget *root = GTK_WIDGET (f->window);
-  GtkWidget *preview, *row, *badge, *list, *view, *body, *text_view, *send_button;
+  GtkWidget *preview, *row, *badge, *list, *view, *body, *text_view, *send_button, *styled;
   ConfabConversationList *conversations = confab_account_manager_get_conversations (f->profile->manager);
   ConfabConversation *conversation;
   GtkTextBuffer *buffer;
@@ -338,6 +338,7 @@ test_receive_and_send (Fixture       *f,
   g_assert_nonnull (gtk_widget_get_ancestor (body, CONFAB_TYPE_MESSAGE_ROW));
   g_assert_true (gtk_label_get_selectable (GTK_LABEL (body)));
   /* Seen only when the window has the focus (Xvfb may not give it). */
+  g_test_message ("window active: %d", gtk_window_is_active (GTK_WINDOW (f->window)));
   if (gtk_window_is_active (GTK_WINDOW (f->window)))
     {
       g_assert_cmpuint (confab_conversation_get_unread_count (conversation), ==, 0);
@@ -377,8 +378,32 @@ test_receive_and_send (Fixture       *f,
 
   gtk_text_buffer_set_text (buffer, "", -1);
   bob_says (f, "Styling: *strong* _emphasis_ ~strike~ `code` and a link https://confab.im/\n> quoted *text*");
-  wait_for_text (view, "Styling:");
+  styled = wait_for_text (view, "Styling:");
   maybe_screenshot (root, "main-window-wide");
+
+  /* The link is found where it is drawn; the words around it are no link. */
+  {
+    PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (styled));
+    const char *text = gtk_label_get_text (GTK_LABEL (styled));
+    const char *link = strstr (text, "https://");
+    g_autofree char *uri = NULL;
+    g_autofree char *none = NULL;
+    PangoRectangle at;
+    int offset_x, offset_y;
+
+    g_assert_nonnull (link);
+    gtk_label_get_layout_offsets (GTK_LABEL (styled), &offset_x, &offset_y);
+    pango_layout_index_to_pos (layout, link - text + 2, &at);
+    uri = confab_styled_text_link_at (GTK_LABEL (styled),
+                                      offset_x + (double) at.x / PANGO_SCALE + 1,
+                                      offset_y + (double) (at.y + at.height / 2) / PANGO_SCALE);
+    g_assert_cmpstr (uri, ==, "https://confab.im/");
+    pango_layout_index_to_pos (layout, 2, &at);
+    none = confab_styled_text_link_at (GTK_LABEL (styled),
+                                       offset_x + (double) at.x / PANGO_SCALE + 1,
+                                       offset_y + (double) (at.y + at.height / 2) / PANGO_SCALE);
+    g_assert_null (none);
+  }
   gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 700);
   maybe_screenshot (root, "main-window-narrow");
 }
@@ -621,6 +646,17 @@ at_bottom_pred (gpointer data)
          && at_bottom (adjustment);
 }
 
+/* The message shown at the top of the message list. */
+static ConfabMessageItem *
+message_at_top (GtkWidget *view)
+{
+  GtkWidget *list = ui_test_find_widget (view, GTK_TYPE_LIST_VIEW, NULL);
+  GtkWidget *picked = gtk_widget_pick (list, 40, 4, GTK_PICK_DEFAULT);
+  GtkWidget *row = picked != NULL ? gtk_widget_get_ancestor (picked, CONFAB_TYPE_MESSAGE_ROW) : NULL;
+
+  return row != NULL ? confab_message_row_get_item (CONFAB_MESSAGE_ROW (row)) : NULL;
+}
+
 /* A long conversation opens at its end with one page loaded; scrolling to
  * the top loads the page before, and new messages keep the view at the
  * bottom. */
@@ -636,6 +672,9 @@ test_history (Fixture       *f,
   LastBodyQuery last = { NULL, "Burst 79" };
   LastBodyQuery after = { NULL, "After the burst" };
   LoadedQuery older = { NULL, 0 };
+  g_autoptr(ConfabMessageItem) oldest = NULL;
+  g_autoptr(ConfabMessageItem) newest_top = NULL;
+  ConfabMessageItem *top;
   guint first_page;
 
   for (guint i = 0; i < 80; i++)
@@ -673,11 +712,19 @@ test_history (Fixture       *f,
   g_test_message ("loaded %u (first page %u), has older %d, upper %f page %f",
                   older.more_than, first_page, confab_conversation_model_get_has_older (messages),
                   gtk_adjustment_get_upper (adjustment), gtk_adjustment_get_page_size (adjustment));
+  oldest = g_list_model_get_item (G_LIST_MODEL (messages), 0);
   gtk_adjustment_set_value (adjustment, 0);
   g_assert_true (ui_test_wait_until (loaded_pred, &older, WAIT_SECONDS));
-  ui_test_settle (200);
-  /* … and the view stays on what was shown, not on the new top. */
+  ui_test_settle (300);
+  /* … and the view stays on what was shown, not on the new top: the
+   * message at the top is still the one that was oldest. */
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  top = message_at_top (view);
+  g_assert_nonnull (top);
+  g_test_message ("top: %s, was oldest: %s", confab_message_item_get_body (top),
+                  confab_message_item_get_body (oldest));
+  newest_top = g_list_model_get_item (G_LIST_MODEL (messages), 0);
+  g_assert_true (top != newest_top);
 }
 
 static gboolean
