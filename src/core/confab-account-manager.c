@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "confab-account-manager.h"
 #include "confab-account-private.h"
 #include "confab-account-sync.h"
@@ -178,7 +180,7 @@ password_cb (GObject      *object,
       if (g_error_matches (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND))
         {
           g_autoptr(GError) missing = g_error_new_literal (CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND,
-                                                           "No password saved for this account");
+                                                           _("No password saved for this account"));
 
           _confab_account_set_error_full (account, missing);
         }
@@ -258,6 +260,13 @@ confab_account_manager_new (ConfabDatabase    *database,
   self->database = g_object_ref (database);
   self->secrets = g_object_ref (secrets);
   return self;
+}
+
+GTlsDatabase *
+confab_account_manager_get_tls_database (ConfabAccountManager *self)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->tls_database;
 }
 
 void

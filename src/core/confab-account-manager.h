@@ -30,6 +30,8 @@ gboolean              confab_account_manager_load         (ConfabAccountManager 
  * special setups. Set it before load() and add. */
 void                  confab_account_manager_set_tls_database (ConfabAccountManager *self,
                                                                GTlsDatabase         *database);
+/* The trust anchors set above, or NULL (transfer none). */
+GTlsDatabase         *confab_account_manager_get_tls_database (ConfabAccountManager *self);
 
 /* The account with bare JID @jid, or NULL (transfer none). */
 ConfabAccount        *confab_account_manager_lookup       (ConfabAccountManager *self,

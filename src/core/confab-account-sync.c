@@ -532,13 +532,36 @@ resend_pending (ConfabAccountSync *self)
     }
 }
 
-/* ---- Catch-up ----------------------------------------------------------------- */
+/* ---- Catch-up ----------------------------------------------------------------- *
+ *
+ * The catch-up pages the archive forward (XEP-0313 §4.3, RSM <after/>) from
+ * the account's catch-up position: the id of the last result of the last
+ * page that was stored completely. Everything up to it is known stored; the
+ * position moves only once a page is committed, so an interrupted catch-up
+ * (lost connection, crash) resumes where it stopped. Live messages never
+ * move it: one stored while a catch-up is paging says nothing about the
+ * pages not yet reached.
+ *
+ * With no position yet (the first catch-up of an account, or one whose
+ * position expired from the archive), the archive is paged from the start
+ * of a time window, not just its newest page: the first session may have
+ * been handed the offline backlog live and been killed before storing it,
+ * and the server then no longer delivers it anywhere but from the archive
+ * (mod_smacks drops a MAM-querying session's unacked copies). The archive
+ * is the only complete record, so its whole recent part is fetched; the
+ * window bounds the first download of an account with years of archive
+ * while covering any usual absence and common retention (Prosody keeps a
+ * week by default). Duplicates of what was stored live are recognised by
+ * the store. */
+
+#define CATCH_UP_WINDOW_DAYS 30
 
 typedef struct {
   ConfabAccountSync *self;
   GCancellable      *cancellable;
   ConfabMamPage     *page;
-  char              *after;        /* NULL: the first run's newest page */
+  char              *after;        /* the catch-up position; NULL: from @start */
+  GDateTime         *start;        /* window start when there is no position */
   guint              outstanding;
   gboolean           failed;
 } CatchUp;
@@ -550,7 +573,18 @@ catch_up_free (CatchUp *catch_up)
   g_object_unref (catch_up->cancellable);
   g_clear_pointer (&catch_up->page, confab_mam_page_unref);
   g_free (catch_up->after);
+  g_clear_pointer (&catch_up->start, g_date_time_unref);
   g_free (catch_up);
+}
+
+static void
+catch_up_from_window (CatchUp *catch_up)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  g_clear_pointer (&catch_up->after, g_free);
+  g_clear_pointer (&catch_up->start, g_date_time_unref);
+  catch_up->start = g_date_time_add_days (now, -CATCH_UP_WINDOW_DAYS);
 }
 
 static void
@@ -594,6 +628,19 @@ catch_up_finished (CatchUp *catch_up)
   catch_up_done (catch_up);
 }
 
+static void
+position_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Not fatal: the next catch-up starts from the previous position and
+   * finds this page's messages already stored. */
+  if (!confab_history_store_apply_finish (CONFAB_HISTORY_STORE (source), result, NULL, &error))
+    g_warning ("Could not store the archive catch-up position: %s", error->message);
+}
+
 static void query_page (CatchUp *catch_up);
 
 static void
@@ -603,14 +650,26 @@ page_stored (CatchUp *catch_up)
   ConfabMamPage *page = catch_up->page;
   GPtrArray *results = confab_mam_page_get_results (page);
   const char *last = confab_mam_page_get_last (page);
-  gboolean first_run = catch_up->after == NULL;
 
   /* Stored: stream management may acknowledge the page's results now. */
   if (self->catch_up_cancellable == catch_up->cancellable)
     release_mam_tokens (self);
 
-  if (catch_up->failed || g_cancellable_is_cancelled (catch_up->cancellable)
-      || first_run || confab_mam_page_get_complete (page) || results->len == 0
+  if (catch_up->failed)
+    {
+      /* Position unchanged: the next session fetches this page again. */
+      catch_up_finished (catch_up);
+      return;
+    }
+
+  /* Every result of the page is committed: the archive is complete up to
+   * its last one. Persisted even if we were cancelled meanwhile. */
+  if (results->len > 0 && last != NULL && g_strcmp0 (last, catch_up->after) != 0)
+    confab_history_store_set_catch_up_position_async (self->store, self->account_id, last,
+                                                      NULL, position_stored_cb, NULL);
+
+  if (g_cancellable_is_cancelled (catch_up->cancellable)
+      || confab_mam_page_get_complete (page) || results->len == 0
       || last == NULL || g_strcmp0 (last, catch_up->after) == 0)
     {
       catch_up_finished (catch_up);
@@ -619,6 +678,7 @@ page_stored (CatchUp *catch_up)
 
   g_free (catch_up->after);
   catch_up->after = g_strdup (last);
+  g_clear_pointer (&catch_up->start, g_date_time_unref);
   g_clear_pointer (&catch_up->page, confab_mam_page_unref);
   query_page (catch_up);
 }
@@ -657,16 +717,17 @@ page_cb (GObject      *source,
       && g_error_matches (error, CONFAB_XMPP_STANZA_ERROR, CONFAB_XMPP_STANZA_ERROR_ITEM_NOT_FOUND)
       && catch_up->after != NULL)
     {
-      /* XEP-0313 §4.3.2: our last id expired from the archive. Rather than
-       * download all of it, take the newest page as on a first run. */
-      g_message ("Archive id %s is gone; fetching the newest page", catch_up->after);
-      g_clear_pointer (&catch_up->after, g_free);
+      /* XEP-0313 §4.3.2 (RSM): our position expired from the archive; what
+       * is left of it is newer, so page the window as on a first run. */
+      g_message ("Archive id %s is gone; fetching the last %d days", catch_up->after,
+                 CATCH_UP_WINDOW_DAYS);
+      catch_up_from_window (catch_up);
       query_page (catch_up);
       return;
     }
   if (catch_up->page == NULL)
     {
-      /* Next session starts again from the last stored archive id. */
+      /* The next session starts again from the stored position. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_message ("Archive catch-up stopped: %s", error->message);
       catch_up_done (catch_up);
@@ -692,13 +753,14 @@ page_cb (GObject      *source,
     {
       ConfabMamResult *mam_result = g_ptr_array_index (results, i);
 
-      confab_history_store_add_message_async (self->store, self->account_id,
-                                              confab_mam_result_get_message (mam_result),
-                                              confab_mam_result_get_is_outgoing (mam_result)
-                                                ? CONFAB_HISTORY_DIRECTION_OUT
-                                                : CONFAB_HISTORY_DIRECTION_IN,
-                                              confab_mam_result_get_id (mam_result),
-                                              NULL, result_stored_cb, catch_up);
+      confab_history_store_add_archived_message_async (self->store, self->account_id,
+                                                       confab_mam_result_get_message (mam_result),
+                                                       confab_mam_result_get_is_outgoing (mam_result)
+                                                         ? CONFAB_HISTORY_DIRECTION_OUT
+                                                         : CONFAB_HISTORY_DIRECTION_IN,
+                                                       confab_mam_result_get_id (mam_result),
+                                                       confab_mam_result_get_stamp (mam_result),
+                                                       NULL, result_stored_cb, catch_up);
     }
 }
 
@@ -715,9 +777,11 @@ query_page (CatchUp *catch_up)
       return;
     }
 
-  confab_xep_mam_query_async (mam, NULL, NULL, NULL, NULL,
-                              catch_up->after,
-                              catch_up->after == NULL ? "" : NULL,
+  /* Forward, oldest first: after the position, else from the window's
+   * start (the time filter of XEP-0313 §4.1.1 only for the first page). */
+  confab_xep_mam_query_async (mam, NULL, NULL,
+                              catch_up->after == NULL ? catch_up->start : NULL, NULL,
+                              catch_up->after, NULL,
                               CONFAB_ACCOUNT_SYNC_PAGE_SIZE,
                               catch_up->cancellable, page_cb, catch_up);
 }
@@ -744,14 +808,16 @@ start_catch_up (ConfabAccountSync *self)
   cancel_catch_up (self);
 
   catch_up = g_new0 (CatchUp, 1);
-  catch_up->after = confab_history_store_get_last_archive_id (self->store, self->account_id,
-                                                              &error);
+  catch_up->after = confab_history_store_get_catch_up_position (self->store, self->account_id,
+                                                                &error);
   if (error != NULL)
     {
-      g_warning ("Could not read the last archive id: %s", error->message);
+      g_warning ("Could not read the archive catch-up position: %s", error->message);
       g_free (catch_up);
       return;
     }
+  if (catch_up->after == NULL)
+    catch_up_from_window (catch_up);
   catch_up->self = g_object_ref (self);
   self->catch_up_cancellable = g_cancellable_new ();
   catch_up->cancellable = g_object_ref (self->catch_up_cancellable);

@@ -4,6 +4,7 @@
 #include "confab-account-private.h"
 #include "confab-account-sync.h"
 #include "confab-core-error.h"
+#include "confab-error-text.h"
 #include "confab-roster-model-private.h"
 #include "confab-xmpp-error.h"
 #include "confab-xmpp-modules.h"
@@ -140,24 +141,6 @@ set_state (ConfabAccount      *self,
 }
 
 /* A sentence for the user; the GError's own text when we have none better. */
-static char *
-describe_error (const GError *error)
-{
-  if (g_error_matches (error, CONFAB_XMPP_SASL_ERROR, CONFAB_XMPP_SASL_ERROR_NOT_AUTHORIZED))
-    return g_strdup ("The password or account name is wrong");
-  if (g_error_matches (error, CONFAB_XMPP_SASL_ERROR, CONFAB_XMPP_SASL_ERROR_ACCOUNT_DISABLED))
-    return g_strdup ("The server has disabled this account");
-  if (g_error_matches (error, CONFAB_XMPP_SASL_ERROR, CONFAB_XMPP_SASL_ERROR_CREDENTIALS_EXPIRED))
-    return g_strdup ("The password has expired");
-  if (g_error_matches (error, CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE))
-    return g_strdup ("The server's certificate is not trusted");
-  if (g_error_matches (error, CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_NO_MECHANISM))
-    return g_strdup ("The server offers no secure way to sign in");
-  if (error != NULL && error->message != NULL && *error->message != '\0')
-    return g_strdup (error->message);
-  return g_strdup ("The connection failed");
-}
-
 static void
 update_state_from_stream (ConfabAccount *self)
 {
@@ -231,7 +214,9 @@ gave_up_cb (ConfabXmppReconnector *reconnector,
             const GError          *error,
             ConfabAccount         *self)
 {
-  g_autofree char *message = describe_error (error);
+  /* Translated plain words, never the server's raw text (that goes to the
+   * logs). */
+  g_autofree char *message = confab_error_describe (error);
 
   g_assert (CONFAB_IS_ACCOUNT (self));
 

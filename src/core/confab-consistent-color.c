@@ -3,63 +3,20 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "confab-consistent-color.h"
 
-/* The little trigonometry and the one root HSLuv needs, computed here so
- * the core library needs no libm: inputs are bounded (angles in radians
- * within [0, 2π), channels within [0, 1]) and 1e-12 is plenty for 8-bit
- * colors. */
-static double
-series_sin (double x)
-{
-  double term, sum;
-
-  /* Into [-π, π], where the Taylor series converges fast. */
-  while (x > G_PI)
-    x -= 2 * G_PI;
-  while (x < -G_PI)
-    x += 2 * G_PI;
-  term = x;
-  sum = x;
-  for (int n = 1; n < 30; n++)
-    {
-      term *= -x * x / ((2.0 * n) * (2.0 * n + 1.0));
-      sum += term;
-    }
-  return sum;
-}
-
-static double
-series_cos (double x)
-{
-  return series_sin (x + G_PI / 2);
-}
-
-/* c^(1/2.4) = (c^5)^(1/12) for c in [0, 1], by Newton's method on
- * y^12 = c^5 from above (the function is convex there, so it converges
- * monotonically). */
+/* sRGB gamma (HSLuv's from_linear): c^(1/2.4). */
 static double
 gamma_root (double c)
 {
-  double target = c * c * c * c * c;
-  double y = 1.0;
-
   if (c <= 0.0)
     return 0.0;
   if (c >= 1.0)
     return 1.0;
-  for (int i = 0; i < 400; i++)
-    {
-      double y11 = y * y * y * y * y * y * y * y * y * y * y;
-      double next = y - (y11 * y - target) / (12.0 * y11);
-
-      if (next >= y)
-        break;
-      y = next;
-    }
-  return y;
+  return pow (c, 1.0 / 2.4);
 }
 
 static double
@@ -157,7 +114,7 @@ max_chroma (double l,
           double bottom = (632260.0 * m3 - 126452.0 * m2) * sub2 + 126452.0 * t;
           double slope = top1 / bottom;
           double intercept = top2 / bottom;
-          double length = intercept / (series_sin (h) - slope * series_cos (h));
+          double length = intercept / (sin (h) - slope * cos (h));
 
           if (length >= 0 && length < best)
             best = length;
@@ -191,8 +148,8 @@ confab_consistent_color_hsluv_to_rgb (double hue,
 
   /* HSLuv → LCh → Luv → XYZ → linear sRGB → sRGB. */
   chroma = max_chroma (l, h) / 100.0 * s;
-  u = series_cos (h) * chroma;
-  v = series_sin (h) * chroma;
+  u = cos (h) * chroma;
+  v = sin (h) * chroma;
 
   var_u = u / (13.0 * l) + ref_u;
   var_v = v / (13.0 * l) + ref_v;

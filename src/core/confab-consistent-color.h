@@ -27,7 +27,7 @@ typedef struct {
 } ConfabRgb;
 
 /* §5.1: the hue angle of @text (UTF-8; prepare JIDs as for a
- * case-sensitive comparison, §7.3), in [0, 360). */
+ * case-sensitive comparison, §6.3), in [0, 360). */
 double    confab_consistent_color_angle      (const char        *text);
 /* §5.2: @angle corrected for @vision, in [0, 360). */
 double    confab_consistent_color_correct    (double             angle,

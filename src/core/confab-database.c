@@ -137,11 +137,18 @@ static const char migration_v3[] =
 static const char migration_v4[] =
   "ALTER TABLE accounts ADD COLUMN ca_file TEXT;";
 
+/* v5: how far the account's archive (XEP-0313) is known to be stored
+ * completely: the id of the last result of the last catch-up page stored.
+ * NULL until a first catch-up stored a page (see confab-account-sync.c). */
+static const char migration_v5[] =
+  "ALTER TABLE accounts ADD COLUMN mam_complete_id TEXT;";
+
 static const char * const migrations[] = {
   migration_v1,
   migration_v2,
   migration_v3,
   migration_v4,
+  migration_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONFAB_DATABASE_SCHEMA_VERSION);

@@ -130,8 +130,9 @@ void                confab_history_store_set_batch_limits    (ConfabHistoryStore
  * our own message from MAM) by account @account_id; @archive_id is the MAM
  * result id (nullable). The message is interpreted: a correction, retraction,
  * reactions, receipt, marker or error is applied to the message it refers to
- * under the rules above; a correction that refers to no message of its
- * sender is stored as an ordinary message; anything else with a body is
+ * under the rules above; a correction of a message of another sender (or of
+ * a retracted one) is IGNORED, one that refers to no message of the
+ * conversation at all is stored as an ordinary message; anything else with a body is
  * inserted (or found DUPLICATE); the rest is IGNORED. */
 void     confab_history_store_add_message_async       (ConfabHistoryStore     *self,
                                                        gint64                  account_id,
@@ -141,6 +142,18 @@ void     confab_history_store_add_message_async       (ConfabHistoryStore     *s
                                                        GCancellable           *cancellable,
                                                        GAsyncReadyCallback     callback,
                                                        gpointer                user_data);
+/* Like add_message_async(), for a message from the archive (XEP-0313) that
+ * the archive received at @stamp (nullable): its timestamp, rather than the
+ * delay inside the message or the time of storing. */
+void     confab_history_store_add_archived_message_async (ConfabHistoryStore     *self,
+                                                          gint64                  account_id,
+                                                          ConfabXmppMessage      *message,
+                                                          ConfabHistoryDirection  direction,
+                                                          const char             *archive_id,
+                                                          GDateTime              *stamp,
+                                                          GCancellable           *cancellable,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
 /* @row_id: the message row concerned (0 when none); @outcome: what happened. */
 gboolean confab_history_store_add_message_finish      (ConfabHistoryStore     *self,
                                                        GAsyncResult           *result,
@@ -276,6 +289,20 @@ char                **confab_history_store_get_reactions      (ConfabHistoryStor
 char                 *confab_history_store_get_last_archive_id (ConfabHistoryStore  *self,
                                                                 gint64               account_id,
                                                                 GError             **error);
+
+/* How far the account's archive is known to be stored completely (the MAM
+ * result id the next catch-up continues after): NULL without error until
+ * one was set. Set it only after the page it ends was stored; the write is
+ * ordered after the writes queued before it. Finish with apply_finish(). */
+char                 *confab_history_store_get_catch_up_position (ConfabHistoryStore  *self,
+                                                                  gint64               account_id,
+                                                                  GError             **error);
+void                  confab_history_store_set_catch_up_position_async (ConfabHistoryStore  *self,
+                                                                        gint64               account_id,
+                                                                        const char          *archive_id,
+                                                                        GCancellable        *cancellable,
+                                                                        GAsyncReadyCallback  callback,
+                                                                        gpointer             user_data);
 
 /* Turns user text into a safe FTS5 query: each whitespace-separated word
  * becomes a string ("…" with " doubled). NULL when there is no word.

@@ -35,6 +35,7 @@ struct _ConfabConversationView
   gboolean                 at_bottom;
   double                   last_value;
   guint                    load_older_id;
+  guint                    load_newer_id;
 
   /* template children */
   AdwHeaderBar            *header_bar;
@@ -156,6 +157,19 @@ load_older_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* After a jump into the past (a search result), the loaded window may end
+ * before the newest message: scrolling down brings the next page. */
+static gboolean
+load_newer_cb (gpointer user_data)
+{
+  ConfabConversationView *self = user_data;
+
+  self->load_newer_id = 0;
+  if (self->messages != NULL && confab_conversation_model_get_has_newer (self->messages))
+    confab_conversation_model_load_newer (self->messages);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_value_changed_cb (ConfabConversationView *self,
                      GtkAdjustment          *adjustment)
@@ -165,9 +179,12 @@ on_value_changed_cb (ConfabConversationView *self,
   double page = gtk_adjustment_get_page_size (adjustment);
 
   gboolean moved_up = value < self->last_value;
+  gboolean moved_down = value > self->last_value;
 
   self->last_value = value;
-  self->at_bottom = value + page >= upper - EDGE_PIXELS;
+  /* The end of a window into the past is not the bottom. */
+  self->at_bottom = value + page >= upper - EDGE_PIXELS
+                    && (self->messages == NULL || !confab_conversation_model_get_has_newer (self->messages));
 
   /* Only a move towards the top loads more: while a conversation opens,
    * the view starts at the top before it is put at the bottom. */
@@ -175,6 +192,11 @@ on_value_changed_cb (ConfabConversationView *self,
       && self->messages != NULL && confab_conversation_model_get_has_older (self->messages)
       && self->load_older_id == 0)
     self->load_older_id = g_idle_add_full (G_PRIORITY_LOW, load_older_cb, self, NULL);
+
+  if (moved_down && value + page > upper - MAX (page / 2, EDGE_PIXELS)
+      && self->messages != NULL && confab_conversation_model_get_has_newer (self->messages)
+      && self->load_newer_id == 0)
+    self->load_newer_id = g_idle_add_full (G_PRIORITY_LOW, load_newer_cb, self, NULL);
 }
 
 static void
@@ -347,6 +369,7 @@ confab_conversation_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->load_older_id, g_source_remove);
+  g_clear_handle_id (&self->load_newer_id, g_source_remove);
   if (self->conversation_signals != NULL)
     g_signal_group_set_target (self->conversation_signals, NULL);
   if (self->contact_signals != NULL)
@@ -450,6 +473,7 @@ confab_conversation_view_set_conversation (ConfabConversationView *self,
     return;
 
   g_clear_handle_id (&self->load_older_id, g_source_remove);
+  g_clear_handle_id (&self->load_newer_id, g_source_remove);
   confab_composer_set_conversation (self->composer, conversation);
   gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->messages);

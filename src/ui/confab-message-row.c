@@ -556,6 +556,9 @@ confab_message_row_init (ConfabMessageRow *self)
 
   self->signals = g_signal_group_new (CONFAB_TYPE_MESSAGE_ITEM);
   g_signal_group_connect_swapped (self->signals, "notify", G_CALLBACK (on_item_notify_cb), self);
+  /* Link colors follow the style. */
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (on_item_notify_cb), self, G_CONNECT_SWAPPED);
 
   secondary = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);

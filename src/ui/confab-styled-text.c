@@ -87,6 +87,7 @@ confab_styled_text_attributes (const char *text)
   PangoAttrList *list = pango_attr_list_new ();
   g_autoptr(GArray) spans = confab_message_styling_parse (text, -1);
   g_autoptr(GArray) links = confab_message_styling_find_links (text, -1);
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
   for (guint i = 0; i < spans->len; i++)
     {
@@ -127,8 +128,12 @@ confab_styled_text_attributes (const char *text)
       const ConfabStyleSpan *link = &g_array_index (links, ConfabStyleSpan, i);
 
       insert (list, pango_attr_underline_new (PANGO_UNDERLINE_SINGLE), link->start, link->end);
-      /* The theme's link blue (libadwaita @accent_color, light style). */
-      insert (list, pango_attr_foreground_new (0x1c00, 0x7100, 0xd800), link->start, link->end);
+      /* libadwaita's link colors (@accent_color of the light and dark
+       * styles). */
+      if (dark)
+        insert (list, pango_attr_foreground_new (0x7800, 0xae00, 0xed00), link->start, link->end);
+      else
+        insert (list, pango_attr_foreground_new (0x1c00, 0x7100, 0xd800), link->start, link->end);
     }
   return list;
 }

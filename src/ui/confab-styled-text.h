@@ -25,7 +25,8 @@ char          *confab_styled_text_shorten       (const char *text,
  * surrounding text). Newly allocated; "" for NULL. */
 char          *confab_styled_text_isolate       (const char *text,
                                                  guint       max_chars);
-/* The attributes for @text: XEP-0393 styles, dimmed directives, links. */
+/* The attributes for @text: XEP-0393 styles, dimmed directives, links
+ * (colored for the current light or dark style). */
 PangoAttrList *confab_styled_text_attributes    (const char *text);
 
 /* Makes @label show message bodies: selectable, wrapping, with clickable

@@ -36,6 +36,7 @@ struct _ConfabWindow
   GtkCustomFilter        *filter;
   GtkSingleSelection     *selection;
   GtkStringList          *account_names;
+  ConfabAccount          *filter_account;     /* NULL: all accounts */
   GPtrArray              *watched_accounts;   /* ConfabAccount, with our handlers */
   ConfabConversation     *current;
   GtkWidget              *welcome_page;
@@ -251,15 +252,21 @@ row_unbind_cb (GtkSignalListItemFactory *factory,
                                             NULL);
 }
 
+/* The account chosen in the filter, or NULL for all (transfer full). */
 static ConfabAccount *
 selected_account (ConfabWindow *self)
 {
   guint selected = gtk_drop_down_get_selected (self->account_dropdown);
+  const char *jid;
+  ConfabAccount *account;
 
-  /* Entry 0 is "All Accounts". */
-  if (self->n_accounts < 2 || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+  /* Entry 0 is "All Accounts"; the others are JIDs, looked up by name as
+   * the manager's list may have changed since. */
+  if (self->account_names == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
     return NULL;
-  return g_list_model_get_item (G_LIST_MODEL (self->manager), selected - 1);
+  jid = gtk_string_list_get_string (self->account_names, selected);
+  account = jid != NULL ? confab_account_manager_lookup (self->manager, jid) : NULL;
+  return account != NULL ? g_object_ref (account) : NULL;
 }
 
 static gboolean
@@ -267,14 +274,15 @@ filter_cb (gpointer item,
            gpointer user_data)
 {
   ConfabWindow *self = user_data;
-  g_autoptr(ConfabAccount) account = selected_account (self);
 
-  return account == NULL || confab_conversation_get_account (item) == account;
+  return self->filter_account == NULL || confab_conversation_get_account (item) == self->filter_account;
 }
 
 static void
 on_account_selected_cb (ConfabWindow *self)
 {
+  g_clear_object (&self->filter_account);
+  self->filter_account = selected_account (self);
   if (self->filter != NULL)
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
@@ -660,7 +668,8 @@ static void
 confab_window_sync_accounts (ConfabWindow *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->manager));
-  guint selected = gtk_drop_down_get_selected (self->account_dropdown);
+  g_autoptr(ConfabAccount) shown = selected_account (self);
+  guint selected = 0;
   gboolean had_several = self->n_accounts >= 2;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
@@ -674,14 +683,17 @@ confab_window_sync_accounts (ConfabWindow *self)
       g_autoptr(ConfabAccount) account = g_list_model_get_item (G_LIST_MODEL (self->manager), i);
 
       g_ptr_array_add (names, g_strdup (confab_jid_get_bare_string (confab_account_get_jid (account))));
+      /* The account shown stays shown wherever it moved in the list. */
+      if (account == shown)
+        selected = i + 1;
     }
   g_ptr_array_add (names, NULL);
   gtk_string_list_splice (self->account_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->account_names)),
                           (const char * const *) names->pdata);
-  gtk_drop_down_set_selected (self->account_dropdown, selected < n + 1 ? selected : 0);
+  gtk_drop_down_set_selected (self->account_dropdown, n >= 2 ? selected : 0);
   gtk_widget_set_visible (GTK_WIDGET (self->account_dropdown), n >= 2);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  on_account_selected_cb (self);
 
   /* Rows show their account only with several: rebind them all when that
    * changes (rare: adding or removing the second account). */
@@ -916,6 +928,7 @@ confab_window_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->account_names);
+  g_clear_object (&self->filter_account);
   g_clear_object (&self->conversations);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);

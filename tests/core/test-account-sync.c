@@ -577,8 +577,23 @@ stored_cb (GObject      *source,
   *done = TRUE;
 }
 
-/* The last stored archive id is no longer in the archive (expired): the
- * catch-up falls back to the newest page instead of failing for good. */
+static void
+position_set_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (confab_history_store_apply_finish (CONFAB_HISTORY_STORE (source), result,
+                                                    NULL, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The catch-up position is no longer in the archive (expired): the
+ * catch-up falls back to the archive's recent window instead of failing
+ * for good. */
 static void
 test_expired_archive_id (void)
 {
@@ -608,6 +623,12 @@ test_expired_archive_id (void)
   last = confab_history_store_get_last_archive_id (alice->store, alice->account_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (last, ==, "no-such-archive-id");
+  /* ... and whose catch-up ended there. */
+  done = FALSE;
+  confab_history_store_set_catch_up_position_async (alice->store, alice->account_id,
+                                                    "no-such-archive-id", NULL,
+                                                    position_set_cb, &done);
+  WAIT_FOR (done);
 
   send_from (bob, alice, "expired", 4);
   settle (500);

@@ -3,7 +3,7 @@
 
 #include "confab-consistent-color.h"
 
-/* XEP-0392 §10.1 (Test Vectors, full range): text, angle, then the hue and
+/* XEP-0392 §13.1 (Test Vectors, full range): text, angle, then the hue and
  * R, G, B for no correction, red/green and blue correction. */
 typedef struct {
   const char *text;

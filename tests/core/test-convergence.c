@@ -712,28 +712,22 @@ test_forged_correction_in_archive (void)
 
   device_connect (laptop);
   g_assert_cmpuint (confab_account_sync_get_progress (laptop->sync), >=, PER_PHASE + 1);
-  if (has_body (laptop, bob->bare, "forged correction"))
-    {
-      /* Known divergence, reported: see the message. */
-      g_test_incomplete ("src/core/confab-history-store.c apply_add_message(): a correction from "
-                         "Bob of ALICE's message, fetched from the archive, is stored as a new "
-                         "message from Bob (\"Nothing of this sender to correct: keep the text "
-                         "as a message\"), while a device that got it live drops it "
-                         "(ConfabXmppMessages knows the id is Alice's): the histories diverge. "
-                         "The store should ignore a correction whose id names another "
-                         "sender's message in the conversation.");
-      return;
-    }
+  /* The archive's copy of Bob's correction of Alice's message is dropped,
+   * as it was live (XEP-0308 §5: only the author corrects). */
+  g_assert_false (has_body (laptop, bob->bare, "forged correction"));
+  g_assert_false (has_body (phone, bob->bare, "forged correction"));
   check_converged (laptop, bob->bare, expected);
 }
 
 /* A catch-up interrupted after a live message was stored: the next session
  * must still fetch what the interrupted one had not reached. The state
- * after the interruption is built directly: the archive holds "gap 0..2"
- * and then "later"; the device's database holds "later" (stored live, with
- * its archive id) but not the gap, exactly what a session leaves behind
- * when its connection drops (or the process is killed) while the first
- * catch-up page is still in flight and a live message already arrived. */
+ * after the interruption is built directly: the archive holds "before",
+ * "gap 0..4" and then "later"; the device's database holds "before" (the
+ * last page an earlier catch-up stored: the catch-up position) and "later"
+ * (stored live, with its archive id) but not the gap, exactly what a
+ * session leaves behind when its connection drops (or the process is
+ * killed) while a catch-up page is still in flight and a live message
+ * already arrived. */
 typedef struct {
   gboolean       done;
   ConfabMamPage *page;
@@ -778,7 +772,53 @@ count_cb (ConfabXmppMessages *messages,
 static gboolean
 all_seen (gpointer data)
 {
-  return *(guint *) data >= PER_PHASE + 1;
+  return *(guint *) data >= PER_PHASE + 2;
+}
+
+/* The oldest (@oldest) or newest single archived message, stored as if
+ * received; returns its archive id. */
+static char *
+store_from_archive (ConfabXmppStream *peek,
+                    Device           *d,
+                    gboolean          oldest,
+                    const char       *body)
+{
+  PageWait wait = { 0 };
+  gboolean stored = FALSE;
+  ConfabMamResult *result;
+  char *archive_id;
+
+  confab_xep_mam_query_async (CONFAB_XEP_MAM (confab_xmpp_stream_get_module (peek,
+                                                                             CONFAB_TYPE_XEP_MAM)),
+                              NULL, NULL, NULL, NULL, NULL, oldest ? NULL : "", 1, NULL,
+                              page_cb, &wait);
+  g_assert_true (xmpp_test_wait_for (&wait.done, WAIT_SECONDS));
+  g_assert_cmpuint (confab_mam_page_get_results (wait.page)->len, ==, 1);
+  result = g_ptr_array_index (confab_mam_page_get_results (wait.page), 0);
+  g_assert_cmpstr (confab_xmpp_message_get_body (confab_mam_result_get_message (result)), ==,
+                   body);
+  confab_history_store_add_message_async (d->store, d->account_id,
+                                          confab_mam_result_get_message (result),
+                                          CONFAB_HISTORY_DIRECTION_IN,
+                                          confab_mam_result_get_id (result), NULL,
+                                          added_cb, &stored);
+  g_assert_true (xmpp_test_wait_for (&stored, WAIT_SECONDS));
+  archive_id = g_strdup (confab_mam_result_get_id (result));
+  confab_mam_page_unref (wait.page);
+  return archive_id;
+}
+
+static void
+position_set_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (confab_history_store_apply_finish (CONFAB_HISTORY_STORE (source), result,
+                                                    NULL, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
 }
 
 static void
@@ -790,10 +830,13 @@ test_interrupted_catch_up (void)
   g_autoptr(Device) bob = device_new ("bob", bob_name, "desk");
   g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
   g_autoptr(ConfabXmppStream) peek = xmpp_test_stream_new (alice_name, 0);
+  g_autofree char *before_id = NULL;
   g_autofree char *later_id = NULL;
-  ConfabMamResult *newest;
-  PageWait wait = { 0 };
-  gboolean stored = FALSE;
+  g_autofree char *before_archive_id = NULL;
+  g_autofree char *later_archive_id = NULL;
+  g_autofree char *position = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean set = FALSE;
   guint seen = 0;
 
   /* Another device of Alice's is online (so nothing goes to offline
@@ -809,45 +852,35 @@ test_interrupted_catch_up (void)
     CONFAB_XMPP_PRESENCE_SHOW_NONE, NULL, 0);
   settle (200);
   device_connect (bob);
+  before_id = confab_account_sync_send_chat (bob->sync, phone->bare, "before");
+  expect (expected, before_id, "before", bob->bare);
   send_phase (bob, phone->bare, "gap", expected);
   later_id = confab_account_sync_send_chat (bob->sync, phone->bare, "later");
   expect (expected, later_id, "later", bob->bare);
   check_converged (bob, phone->bare, expected);
   g_assert_true (wait_until (all_seen, &seen));
 
-  /* What the interrupted session stored: the newest message, live. */
-  confab_xep_mam_query_async (CONFAB_XEP_MAM (confab_xmpp_stream_get_module (peek,
-                                                                             CONFAB_TYPE_XEP_MAM)),
-                              NULL, NULL, NULL, NULL, NULL, "", 1, NULL, page_cb, &wait);
-  g_assert_true (xmpp_test_wait_for (&wait.done, WAIT_SECONDS));
-  g_assert_cmpuint (confab_mam_page_get_results (wait.page)->len, ==, 1);
-  newest = g_ptr_array_index (confab_mam_page_get_results (wait.page), 0);
-  g_assert_cmpstr (confab_xmpp_message_get_body (confab_mam_result_get_message (newest)), ==,
-                   "later");
-  confab_history_store_add_message_async (phone->store, phone->account_id,
-                                          confab_mam_result_get_message (newest),
-                                          CONFAB_HISTORY_DIRECTION_IN,
-                                          confab_mam_result_get_id (newest), NULL,
-                                          added_cb, &stored);
-  g_assert_true (xmpp_test_wait_for (&stored, WAIT_SECONDS));
-  confab_mam_page_unref (wait.page);
+  /* What the interrupted session left: "before" with the catch-up
+   * position after it, and the newest message, stored live. */
+  before_archive_id = store_from_archive (peek, phone, TRUE, "before");
+  confab_history_store_set_catch_up_position_async (phone->store, phone->account_id,
+                                                    before_archive_id, NULL,
+                                                    position_set_cb, &set);
+  g_assert_true (xmpp_test_wait_for (&set, WAIT_SECONDS));
+  later_archive_id = store_from_archive (peek, phone, FALSE, "later");
+  g_assert_false (has_body (phone, bob->bare, "gap 0"));
 
-  /* The next session (the other device stays online). */
+  /* The next session (the other device stays online) resumes after
+   * "before", not after the newest stored id. */
   device_connect (phone);
   settle (1000);
-  if (!has_body (phone, bob->bare, "gap 0"))
-    {
-      g_test_incomplete ("src/core/confab-account-sync.c start_catch_up(): the catch-up starts "
-                         "after confab_history_store_get_last_archive_id(), the NEWEST stored "
-                         "archive/stanza id. A live message stored while an earlier catch-up "
-                         "was still running moves that point past the messages the catch-up "
-                         "had not reached; if that session ends (disconnect, crash) before "
-                         "they are stored, no later catch-up fetches them: lost. The sync "
-                         "should persist its own catch-up position (the last page stored) "
-                         "and resume from there.");
-      return;
-    }
+  g_assert_true (has_body (phone, bob->bare, "gap 0"));
   check_converged (phone, bob->bare, expected);
+  /* The completed catch-up moved the position to the archive's end. */
+  position = confab_history_store_get_catch_up_position (phone->store, phone->account_id,
+                                                         &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (position, ==, later_archive_id);
   xmpp_test_close (peek);
 }
 

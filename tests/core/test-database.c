@@ -177,6 +177,10 @@ test_migrate_from (Fixture       *f,
   g_assert_cmpint (raw_int (raw, "SELECT count(*) FROM accounts WHERE ca_file IS NULL"), ==, 1);
   g_assert_cmpint (sqlite3_exec (raw, "UPDATE accounts SET ca_file = '/etc/ca.pem' WHERE id = 1",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
+  /* v5: no catch-up position until a catch-up stored a page. */
+  g_assert_cmpint (raw_int (raw, "SELECT count(*) FROM accounts WHERE mam_complete_id IS NULL"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE accounts SET mam_complete_id = 'a-1' WHERE id = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (raw_int (raw, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'zebras'"), ==,
                    raw_int (raw, "SELECT id FROM messages WHERE origin_id = 'o-2'"));
   /* The dedup indexes hold for migrated rows too. */
@@ -277,7 +281,7 @@ test_no_password_column (Fixture       *f,
       g_assert_null (strstr (name, "token"));
     }
   sqlite3_finalize (stmt);
-  g_assert_cmpuint (n_columns, ==, 10);
+  g_assert_cmpuint (n_columns, ==, 11);
 }
 
 static void

@@ -354,6 +354,63 @@ test_stranger_reusing_id (Fixture       *f,
 
 /* ---- Corrections, retractions, reactions --------------------------------------- */
 
+static gint64
+add_archived (Fixture                *f,
+              const char             *xml,
+              const char             *archive_id,
+              GDateTime              *stamp,
+              ConfabHistoryOutcome    expected)
+{
+  g_autoptr(ConfabXmppMessage) m = message (xml);
+  Wait w = { 0 };
+
+  confab_history_store_add_archived_message_async (f->store, f->account_id, m,
+                                                   CONFAB_HISTORY_DIRECTION_IN, archive_id,
+                                                   stamp, NULL, added_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.outcome, ==, expected);
+  return w.row_id;
+}
+
+/* A correction replayed from the archive decides as it did live: Bob's
+ * correction of our message was dropped when it came; a later message of
+ * his that reuses our id must not become its target on replay. And an
+ * archived message keeps the archive's time. */
+static void
+test_correction_replayed (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_minutes (now, -10);
+  g_autoptr(ConfabHistoryMessage) reused = NULL;
+  g_autoptr(ConfabHistoryMessage) archived = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 reused_id, archived_id;
+
+  add_pending (f, BOB, "ours", "shared-id");
+  /* Live, after the correction was archived: Bob reuses our id. */
+  reused_id = add (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='shared-id'>"
+                      "<body>reused</body></message>",
+                   CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_STORED);
+  add_archived (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='fix-1'><body>forged</body>"
+                   "<replace xmlns='urn:xmpp:message-correct:0' id='shared-id'/></message>",
+                "arch-fix-1", earlier, CONFAB_HISTORY_OUTCOME_IGNORED);
+  reused = get (f, reused_id);
+  g_assert_cmpstr (reused->body, ==, "reused");
+  g_assert_false (reused->edited);
+  found = confab_history_store_search (f->store, 0, "forged", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 0);
+
+  archived_id = add_archived (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='old-1'>"
+                                 "<body>from the archive</body></message>",
+                              "arch-old-1", earlier, CONFAB_HISTORY_OUTCOME_STORED);
+  archived = get (f, archived_id);
+  g_assert_cmpint (archived->timestamp, ==,
+                   g_date_time_to_unix (earlier) * G_USEC_PER_SEC
+                   + g_date_time_get_microsecond (earlier));
+}
+
 static void
 test_correction (Fixture       *f,
                  gconstpointer  data)
@@ -376,12 +433,23 @@ test_correction (Fixture       *f,
   g_assert_cmpstr (m->body, ==, "hello!");
   g_assert_true (m->edited);
 
-  /* Bob may not correct our message: it is kept as a message of his. */
+  /* Bob may not correct our message: dropped, live or from the archive,
+   * as ConfabXmppMessages drops it live (XEP-0308 §5)... */
   our_id = add_pending (f, BOB, "original", "ours-1");
-  other = add (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='c-4'><body>hijacked</body>"
-                  "<replace xmlns='urn:xmpp:message-correct:0' id='ours-1'/></message>",
+  add (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='c-4'><body>hijacked</body>"
+          "<replace xmlns='urn:xmpp:message-correct:0' id='ours-1'/></message>",
+       CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_IGNORED);
+  add (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='c-5'><body>hijacked</body>"
+          "<replace xmlns='urn:xmpp:message-correct:0' id='ours-1'/></message>",
+       CONFAB_HISTORY_DIRECTION_IN, "archive-c-5", CONFAB_HISTORY_OUTCOME_IGNORED);
+  /* ... while one that names no message we know is kept as his message. */
+  other = add (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='c-6'><body>orphan</body>"
+                  "<replace xmlns='urn:xmpp:message-correct:0' id='never-seen'/></message>",
                CONFAB_HISTORY_DIRECTION_IN, NULL, CONFAB_HISTORY_OUTCOME_STORED);
   g_assert_cmpint (other, !=, our_id);
+  g_clear_pointer (&m, confab_history_message_free);
+  m = get (f, other);
+  g_assert_cmpstr (m->body, ==, "orphan");
   ours = get (f, our_id);
   g_assert_cmpstr (ours->body, ==, "original");
   g_assert_false (ours->edited);
@@ -614,6 +682,33 @@ test_search (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
   g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* In one conversation too: newest by time, not by storage (the archive
+   * fills in older messages later), and limited. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) old = g_date_time_add_hours (now, -2);
+    g_autoptr(GDateTime) older = g_date_time_add_hours (now, -3);
+
+    add_archived (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='q-old'>"
+                     "<body>quick, two hours ago</body></message>",
+                  "arch-q-old", old, CONFAB_HISTORY_OUTCOME_STORED);
+    add_archived (f, "<message from='" BOB "/x' to='" OWN "' type='chat' id='q-older'>"
+                     "<body>quick, three hours ago</body></message>",
+                  "arch-q-older", older, CONFAB_HISTORY_OUTCOME_STORED);
+    found = confab_history_store_search (f->store, bob_conv, "quick", 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 3);
+    g_assert_cmpstr (((ConfabHistoryMessage *) found->pdata[0])->body, ==, "The quick brown fox");
+    g_assert_cmpstr (((ConfabHistoryMessage *) found->pdata[1])->body, ==, "quick, two hours ago");
+    g_assert_cmpstr (((ConfabHistoryMessage *) found->pdata[2])->body, ==, "quick, three hours ago");
+    g_clear_pointer (&found, g_ptr_array_unref);
+    found = confab_history_store_search (f->store, bob_conv, "quick", 2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 2);
+    g_assert_cmpstr (((ConfabHistoryMessage *) found->pdata[1])->body, ==, "quick, two hours ago");
+    g_clear_pointer (&found, g_ptr_array_unref);
+  }
 
   /* Every word, any case, diacritics folded. */
   found = confab_history_store_search (f->store, 0, "BROWN quick", 10, &error);
@@ -1068,6 +1163,7 @@ main (int argc, char **argv)
   ADD ("dedup-stanza-and-archive-id", test_dedup_stanza_and_archive_id);
   ADD ("stranger-reusing-id", test_stranger_reusing_id);
   ADD ("correction", test_correction);
+  ADD ("correction-replayed", test_correction_replayed);
   ADD ("retraction", test_retraction);
   ADD ("reactions", test_reactions);
   ADD ("receipts-and-states", test_receipts_and_states);

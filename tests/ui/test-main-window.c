@@ -534,6 +534,9 @@ test_compose (Fixture       *f,
   StringQuery reacted = { f->bob.reactions, NULL };
   TextQuery edited = { view, "edited" };
   TextQuery reaction_shown = { view, "\xf0\x9f\x91\x8d 1" };
+  TextQuery deleted = { view, "This message was deleted" };
+  g_autofree char *retraction = NULL;
+  g_autoptr(ConfabJid) bob_jid_alice = confab_jid_parse ("alice@" CONFAB_TEST_DOMAIN, NULL);
   guint n;
 
   g_assert_nonnull (revealer);
@@ -590,6 +593,13 @@ test_compose (Fixture       *f,
   reacted.expected = reaction;
   g_assert_true (ui_test_wait_until (string_received_pred, &reacted, WAIT_SECONDS));
   g_assert_true (ui_test_wait_until (visible_text_pred, &reaction_shown, WAIT_SECONDS));
+
+  /* Bob takes a message back (XEP-0424): a placeholder, not his text. */
+  retraction = bob_says_id (f, "Oops, wrong window");
+  wait_for_text (view, "Oops, wrong window");
+  g_free (confab_xmpp_messages_send_retraction (f->bob.messages, bob_jid_alice, retraction));
+  g_assert_true (ui_test_wait_until (visible_text_pred, &deleted, WAIT_SECONDS));
+  g_assert_null (find_visible_text (view, "Oops, wrong window"));
   maybe_screenshot (GTK_WIDGET (f->window), "main-window-compose");
 }
 

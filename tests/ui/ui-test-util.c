@@ -16,6 +16,14 @@ ui_test_init (int    *argc,
   /* Software rendering: the test machines have no GPU. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
+  /* The app's GSettings schema, compiled into the build tree by data/. */
+  if (g_getenv ("G_TEST_BUILDDIR") != NULL)
+    {
+      g_autofree char *schemas = g_build_filename (g_getenv ("G_TEST_BUILDDIR"),
+                                                   "..", "data", NULL);
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
+    }
   g_test_init (argc, argv, NULL);
   gtk_init ();
   adw_init ();

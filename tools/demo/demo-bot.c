@@ -163,6 +163,10 @@ compose_answer (DemoBot    *self,
                      "your last message; reply or react from a message's menu; paste a link like "
                      "https://www.gnome.org; search your history with Ctrl+F; and open Contacts "
                      "to see Grace, Alan, Bob and Margaret (they are offline).");
+  if (strstr (lower, "computer") != NULL || strstr (lower, "server") != NULL
+      || strstr (lower, "real") != NULL)
+    return g_strdup ("Yes! 🖥️ Prosody runs on 127.0.0.1 on a random port, with a certificate "
+                     "authority made just for this demo. Nothing leaves your computer.");
   if (has_word (lower, "hello") || has_word (lower, "hi") || has_word (lower, "hey"))
     return g_strdup ("Hello! 😊 How are you today?");
   if (has_word (lower, "bye") || has_word (lower, "goodbye"))
