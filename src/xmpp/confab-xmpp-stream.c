@@ -1640,7 +1640,12 @@ guint64
 confab_xmpp_stream_hold_stanza (ConfabXmppStream *self)
 {
   g_return_val_if_fail (CONFAB_IS_XMPP_STREAM (self), 0);
-  g_return_val_if_fail (self->dispatching_seq != 0, 0);
+
+  /* A stanza outside a bound session (one that arrives while the stream
+   * is closing, say) is not counted by XEP-0198, so there is no ack to hold
+   * back: token 0, which release_stanza() ignores. */
+  if (self->dispatching_seq == 0)
+    return 0;
 
   /* Sequence numbers only grow, so appending keeps the array sorted. */
   if (self->held->len == 0

@@ -172,7 +172,9 @@ const char * const *confab_xmpp_stream_get_disco_features (ConfabXmppStream *sel
  * ::stanza-received that stores the stanza asynchronously calls
  * hold_stanza() during the emission and release_stanza() with the returned
  * token once the stanza is durably handled. Stream management (XEP-0198)
- * acknowledges inbound stanzas only up to the first one still held. */
+ * acknowledges inbound stanzas only up to the first one still held.
+ * Outside an emission for a counted stanza hold_stanza() returns 0, a token
+ * that release_stanza() ignores. */
 guint64      confab_xmpp_stream_hold_stanza           (ConfabXmppStream *self);
 void         confab_xmpp_stream_release_stanza        (ConfabXmppStream *self,
                                                        guint64           token);
