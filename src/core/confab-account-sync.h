@@ -18,7 +18,10 @@ G_BEGIN_DECLS
  *   the server's ack and DELIVERED on the recipient's receipt; on every new
  *   (non-resumed) session the pending ones are resent with their stored id.
  * - On every new session the account's archive is caught up (XEP-0313),
- *   page by page, each page stored before the next is asked for.
+ *   page by page forward, each page stored before the next is asked for,
+ *   from the account's persisted catch-up position (the last result of the
+ *   last page stored), so an interrupted catch-up resumes where it stopped;
+ *   with none yet, from the start of the archive's last 30 days.
  *
  * The stream must carry the standard modules (confab_xmpp_add_standard_modules())
  * before the sync is created.

@@ -512,15 +512,13 @@ advance_state (Writer                *w,
   return TRUE;
 }
 
-/* @sender's own message @id (any of its ids, or its latest correction's),
- * stored with a timestamp not after @not_after (µs; G_MAXINT64: any). */
+/* @sender's own message @id (any of its ids, or its latest correction's). */
 static gboolean
 find_authored (Writer      *w,
                gint64       account_id,
                const char  *peer,
                const char  *sender,
                const char  *id,
-               gint64       not_after,
                gint64      *target,
                GError     **error)
 {
@@ -536,57 +534,76 @@ find_authored (Writer      *w,
     return TRUE;
 
   stmt = confab_database_prepare (w->db,
-                                  "SELECT min (u.id) FROM ("
+                                  "SELECT min (id) FROM ("
                                   ID_ARM ("origin_id", "?3") " UNION ALL "
                                   ID_ARM ("stanza_id", "?3") " UNION ALL "
                                   ID_ARM ("archive_id", "?3") " UNION ALL "
-                                  ID_ARM ("last_edit_id", "?3") ") u"
-                                  " JOIN messages m ON m.id = u.id WHERE m.timestamp <= ?4", error);
+                                  ID_ARM ("last_edit_id", "?3") ")", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, conv);
   sqlite3_bind_int64 (stmt, 2, sender_id);
   bind_text (stmt, 3, id);
-  sqlite3_bind_int64 (stmt, 4, not_after);
   return query_id (w, stmt, target, error);
 }
 
-/* Any message of the conversation with @peer that is called @id (any of
- * its ids, or its latest correction's), whoever sent it. */
+/* The message of the conversation with @peer that was first called @id
+ * (any of its ids, or its latest correction's), whoever sent it: the one
+ * with the earliest timestamp. *target is 0 if there is none. */
 static gboolean
-find_any (Writer      *w,
-          gint64       account_id,
-          const char  *peer,
-          const char  *id,
-          gint64       not_after,
-          gint64      *target,
-          GError     **error)
+find_first (Writer      *w,
+            gint64       account_id,
+            const char  *peer,
+            const char  *id,
+            gint64      *target,
+            gint64      *owner,
+            GError     **error)
 {
   gint64 conv = 0;
   sqlite3_stmt *stmt;
+  int rc;
 
-  *target = 0;
-  if (!conversation_id (w, account_id, peer, 0, FALSE, &conv, error))
-    return FALSE;
+  *target = *owner = 0;
+  if (id == NULL || !conversation_id (w, account_id, peer, 0, FALSE, &conv, error))
+    return id == NULL;
   if (conv == 0)
     return TRUE;
 
   stmt = confab_database_prepare (w->db,
-                                  "SELECT min (u.id) FROM ("
+                                  "SELECT m.id, m.sender_id FROM ("
                                   ANY_ARM ("origin_id") " UNION ALL "
                                   ANY_ARM ("stanza_id") " UNION ALL "
                                   ANY_ARM ("archive_id") " UNION ALL "
                                   ANY_ARM ("last_edit_id") ") u"
-                                  " JOIN messages m ON m.id = u.id WHERE m.timestamp <= ?3", error);
+                                  " JOIN messages m ON m.id = u.id"
+                                  " ORDER BY m.timestamp, m.id LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, conv);
   bind_text (stmt, 2, id);
-  sqlite3_bind_int64 (stmt, 3, not_after);
-  return query_id (w, stmt, target, error);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *target = sqlite3_column_int64 (stmt, 0);
+      *owner = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      confab_database_set_error (confab_database_get_handle (w->db), "Could not read history",
+                                 error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
-/* XEP-0308: only the author of the original may correct it. */
+/* XEP-0308 §5: only the author of the original may correct it. An id
+ * belongs to whoever used it first: a message that reuses someone else's
+ * id (a stranger's collision) never makes a correction of it valid, in
+ * whichever order the correction and the collision are seen (live, or
+ * replayed from the archive after both were stored), so every device
+ * decides the same. *known: some message of the conversation has that id
+ * (the correction is then never kept as a message of its own). */
 static gboolean
 correct (Writer                *w,
          gint64                 account_id,
@@ -595,18 +612,21 @@ correct (Writer                *w,
          const char            *replace_id,
          const char            *new_id,
          const char            *body,
-         gint64                 not_after,
+         gboolean              *known,
          gint64                *row_id,
          ConfabHistoryOutcome  *outcome,
          GError               **error)
 {
-  gint64 target = 0;
+  gint64 target = 0, owner = 0, sender_id = 0;
   sqlite3_stmt *stmt;
 
   *outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
-  if (!find_authored (w, account_id, peer, sender, replace_id, not_after, &target, error))
+  *known = FALSE;
+  if (!find_first (w, account_id, peer, replace_id, &target, &owner, error) ||
+      !jid_id (w, sender, FALSE, &sender_id, error))
     return FALSE;
-  if (target == 0 || body == NULL)
+  *known = target != 0;
+  if (target == 0 || owner != sender_id || body == NULL)
     return TRUE;
 
   /* A retracted message stays retracted. */
@@ -643,7 +663,7 @@ retract (Writer                *w,
   sqlite3_stmt *stmt;
 
   *outcome = CONFAB_HISTORY_OUTCOME_IGNORED;
-  if (!find_authored (w, account_id, peer, sender, retract_id, G_MAXINT64, &target, error))
+  if (!find_authored (w, account_id, peer, sender, retract_id, &target, error))
     return FALSE;
   if (target == 0)
     return TRUE;
@@ -813,27 +833,21 @@ apply_add_message (Writer  *w,
   else
     timestamp = delay != NULL ? datetime_to_usec (delay) : g_get_real_time ();
 
-  /* XEP-0308 §5: a correction names an EARLIER message. Only messages
-   * stored as older than it are candidates: replayed from the archive
-   * after a later message reused the id, it decides as it did live. */
   replace_id = confab_xmpp_message_get_replace_id (msg);
   if (replace_id != NULL && body != NULL)
     {
-      if (!correct (w, op->account_id, peer, sender, replace_id, origin_id, body, timestamp,
+      gboolean known;
+
+      if (!correct (w, op->account_id, peer, sender, replace_id, origin_id, body, &known,
                     &op->row_id, &op->outcome, error))
         return FALSE;
-      if (op->outcome != CONFAB_HISTORY_OUTCOME_IGNORED)
-        return TRUE;
-      /* XEP-0308 §5: only the original's author may correct it. A
-       * correction naming a message of someone else (or one already
-       * retracted) is dropped, as ConfabXmppMessages drops it live, so every
-       * device shows the same; one naming no message we know is kept as a
-       * message, so that its text is not lost. */
-      if (!find_any (w, op->account_id, peer, replace_id, timestamp, &op->row_id, error))
-        return FALSE;
-      if (op->row_id != 0)
+      /* Applied, or not allowed (another sender's message, or retracted):
+       * done. Only a correction of no message we know keeps its text as a
+       * message, live or from the archive alike. */
+      if (op->outcome != CONFAB_HISTORY_OUTCOME_IGNORED || known)
         {
-          op->row_id = 0;
+          if (op->outcome == CONFAB_HISTORY_OUTCOME_IGNORED)
+            op->row_id = 0;
           return TRUE;
         }
     }
@@ -918,9 +932,12 @@ apply_op (Writer  *w,
                             &op->row_id, &op->outcome, error);
 
     case OP_CORRECTION:
-      return correct (w, op->account_id, op->peer, op->sender, op->id, op->new_id, op->body,
-                      G_MAXINT64,
-                      &op->row_id, &op->outcome, error);
+      {
+        gboolean known;
+
+        return correct (w, op->account_id, op->peer, op->sender, op->id, op->new_id, op->body,
+                        &known, &op->row_id, &op->outcome, error);
+      }
 
     case OP_RETRACTION:
       return retract (w, op->account_id, op->peer, op->sender, op->id,
@@ -1023,10 +1040,9 @@ static void emit_changes (ConfabHistoryStore   *self,
                           OpKind                kind,
                           ConfabHistoryOutcome  outcome);
 
-static gboolean
-complete_op_cb (gpointer user_data)
+static void
+complete_op (GTask *task)
 {
-  GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
 
   /* Committed: the models learn it before the caller's callback runs. */
@@ -1039,20 +1055,38 @@ complete_op_cb (gpointer user_data)
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+}
+
+static gboolean
+complete_ops_cb (gpointer user_data)
+{
+  GPtrArray *tasks = user_data;
+
+  /* In the order they were applied. */
+  for (guint i = 0; i < tasks->len; i++)
+    complete_op (g_ptr_array_index (tasks, i));
+  g_ptr_array_set_size (tasks, 0);
   return G_SOURCE_REMOVE;
 }
 
-/* Hands the op's result to its main context; the reference to the task
- * goes with it. */
+/* Hands the results of @batch (ops[from, to), all of one main context) to
+ * that context in ONE source: one wake-up per batch rather than per write
+ * (a burst of thousands of messages). The references to the tasks go with
+ * it. */
 static void
-writer_complete (Op *op)
+writer_complete (GPtrArray *batch,
+                 guint      from,
+                 guint      to)
 {
+  GPtrArray *tasks = g_ptr_array_sized_new (to - from);
   GSource *source = g_idle_source_new ();
 
+  for (guint i = from; i < to; i++)
+    g_ptr_array_add (tasks, ((Op *) g_ptr_array_index (batch, i))->task);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, complete_op_cb, op->task, NULL);
-  g_source_set_static_name (source, "[confab] history write done");
-  g_source_attach (source, g_task_get_context (op->task));
+  g_source_set_callback (source, complete_ops_cb, tasks, (GDestroyNotify) g_ptr_array_unref);
+  g_source_set_static_name (source, "[confab] history writes done");
+  g_source_attach (source, g_task_get_context (((Op *) g_ptr_array_index (batch, from))->task));
   g_source_unref (source);
 }
 
@@ -1119,9 +1153,19 @@ writer_thread (gpointer data)
             }
         }
 
-      /* Only now, after the commit, is anyone told. */
-      for (guint i = 0; i < batch->len; i++)
-        writer_complete (g_ptr_array_index (batch, i));
+      /* Only now, after the commit, is anyone told; consecutive ops of
+       * one main context together. */
+      for (guint from = 0, to = 0; from < batch->len; from = to)
+        {
+          GMainContext *context = g_task_get_context (((Op *) g_ptr_array_index (batch, from))->task);
+
+          for (to = from + 1;
+               to < batch->len
+               && g_task_get_context (((Op *) g_ptr_array_index (batch, to))->task) == context;
+               to++)
+            ;
+          writer_complete (batch, from, to);
+        }
     }
 
   return NULL;

@@ -35,7 +35,10 @@ G_BEGIN_DECLS
  *   the same conversation is a DUPLICATE; the ids the stored row lacked are
  *   filled in (a live message later seen in MAM gets its archive id).
  * - Corrections (XEP-0308) and retractions (XEP-0424) apply only to a message
- *   of the same sender. Receipts and markers update only OUR message with that
+ *   of the same sender. For a correction, an id belongs to the sender of
+ *   the earliest message that carries it: a later message reusing it (a
+ *   collision) never becomes a target, so a correction decides the same
+ *   whether seen live or replayed from the archive. Receipts and markers update only OUR message with that
  *   id in the conversation with the JID they come from (the peer).
  */
 

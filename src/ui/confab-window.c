@@ -1059,8 +1059,11 @@ confab_window_new (ConfabApplication *application)
 {
   g_return_val_if_fail (CONFAB_IS_APPLICATION (application), NULL);
 
+  /* GtkWindow:application is applied after constructed(), so the manager
+   * is passed explicitly. */
   return g_object_new (CONFAB_TYPE_WINDOW,
                        "application", application,
+                       "manager", confab_application_get_account_manager (application),
                        NULL);
 }
 

@@ -352,6 +352,13 @@ check_converged (Device     *d,
 
       g_assert_false (g_strv_contains (forged_bodies, m->body != NULL ? m->body : ""));
     }
+  if (messages->len != wanted)
+    for (guint j = 0; j < messages->len; j++)
+      {
+        ConfabHistoryMessage *m = g_ptr_array_index (messages, j);
+
+        g_test_message ("%s has: %s [%s] from %s", d->label, m->body, m->origin_id, m->sender);
+      }
   g_assert_cmpuint (messages->len, ==, wanted);
   g_test_message ("%s: %u messages with %s, each exactly once", d->label, wanted, peer);
 }

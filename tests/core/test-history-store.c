@@ -900,6 +900,32 @@ test_query_plans (Fixture       *f,
         }
       sqlite3_finalize (stmt);
     }
+
+  /* Searching one conversation starts from the full-text matches; it must
+   * not walk the conversation's index probing the FTS per row (the form
+   * confab_history_store_search() uses). */
+  {
+    sqlite3_stmt *stmt = NULL;
+    gboolean from_fts = FALSE;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (confab_database_get_handle (db),
+                                         "EXPLAIN QUERY PLAN SELECT m.id FROM messages m"
+                                         " WHERE m.id IN (SELECT rowid FROM messages_fts"
+                                         "                WHERE messages_fts MATCH '\"x\"')"
+                                         " AND +m.conversation_id = 1"
+                                         " ORDER BY m.timestamp DESC, m.id DESC LIMIT 50",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *detail = (const char *) sqlite3_column_text (stmt, 3);
+
+        g_test_message ("plan: %s", detail);
+        g_assert_null (strstr (detail, "messages_by_time"));
+        from_fts |= strstr (detail, "VIRTUAL TABLE") != NULL;
+      }
+    sqlite3_finalize (stmt);
+    g_assert_true (from_fts);
+  }
 }
 
 /* ---- Commit before callback, cancellation, crash ------------------------------- */
