@@ -44,6 +44,8 @@ open_manager_full (Fixture  *f,
   if (trust_test_ca)
     confab_account_manager_set_tls_database (f->manager,
                                              confab_test_server_get_tls_database (xmpp_test_server ()));
+  g_assert_true (confab_account_manager_get_tls_database (f->manager)
+                 == (trust_test_ca ? confab_test_server_get_tls_database (xmpp_test_server ()) : NULL));
   g_assert_true (confab_account_manager_load (f->manager, &error));
   g_assert_no_error (error);
 }
@@ -285,7 +287,7 @@ test_wrong_password (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
   g_assert_cmpstr (confab_account_get_error_message (account), ==,
-                   "The password or account name is wrong");
+                   "The password or the account name is wrong.");
   /* The error behind it, for the UI to choose what to offer. */
   g_assert_nonnull (confab_account_get_error (account));
   g_assert_true (confab_account_get_error (account)->domain == CONFAB_XMPP_SASL_ERROR);
