@@ -1220,6 +1220,102 @@ cmd_listen (int    argc,
   return status;
 }
 
+/* ---- roster ----------------------------------------------------------- */
+
+static int
+compare_roster_items (gconstpointer a,
+                      gconstpointer b)
+{
+  ConfabXmppRosterItem *item_a = *(ConfabXmppRosterItem **) a;
+  ConfabXmppRosterItem *item_b = *(ConfabXmppRosterItem **) b;
+
+  return g_strcmp0 (confab_jid_to_string (confab_xmpp_roster_item_get_jid (item_a)),
+                    confab_jid_to_string (confab_xmpp_roster_item_get_jid (item_b)));
+}
+
+static void
+print_roster_item (ConfabXmppRosterItem *item)
+{
+  const char * const *groups = confab_xmpp_roster_item_get_groups (item);
+  GString *json = g_string_new ("{");
+
+  json_member (json, "jid", confab_jid_to_string (confab_xmpp_roster_item_get_jid (item)));
+  json_member (json, "name", confab_xmpp_roster_item_get_name (item));
+  json_member (json, "subscription",
+               confab_xmpp_subscription_to_string (confab_xmpp_roster_item_get_subscription (item)));
+  json_member_bool (json, "ask", confab_xmpp_roster_item_get_ask_subscribe (item));
+  g_string_append (json, ",");
+  json_append_string (json, "groups");
+  g_string_append (json, ":[");
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      json_append_string (json, groups[i]);
+    }
+  g_string_append (json, "]}");
+  g_print ("%s\n", json->str);
+  g_string_free (json, TRUE);
+}
+
+static int
+cmd_roster (int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabXmppStream) stream = NULL;
+  g_autoptr(ConfabAccountSync) sync = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autofree char *version = NULL;
+  g_auto(Profile) profile = { 0 };
+  Waiter waiter = { NULL, NULL };
+  ConfabXmppRoster *roster;
+  int status = EXIT_OK;
+  gboolean ok;
+  const GOptionEntry entries[] = {
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "Trust only the CA certificates in FILE", "FILE" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("roster JID");
+  g_option_context_set_summary (context,
+                                "Connects the account JID and prints its roster (RFC 6121 §2), one\n"
+                                "JSON object per contact sorted by JID: jid, name, subscription,\n"
+                                "ask (our request is pending) and groups.");
+  g_option_context_set_description (context, CA_FILE_HELP "\n" EXIT_STATUS_HELP);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (NULL, error->message);
+  if (argc != 2)
+    return usage_error (context, "roster: expected JID");
+
+  stream = session_connect (&profile, argv[1], ca_file, DEFAULT_TIMEOUT, &sync, &status, &error);
+  if (stream == NULL)
+    return fail (error, status);
+
+  roster = CONFAB_XMPP_ROSTER (confab_xmpp_stream_get_module (stream, CONFAB_TYPE_XMPP_ROSTER));
+  /* No stored version: ask for the whole roster (§2.6). */
+  confab_xmpp_roster_set_version (roster, NULL);
+  waiter.loop = g_main_loop_new (NULL, FALSE);
+  confab_xmpp_roster_fetch_async (roster, NULL, waiter_done, &waiter);
+  ok = confab_xmpp_roster_fetch_finish (roster, waiter_run (&waiter), &items, &version, &error);
+  waiter_clear (&waiter);
+
+  session_drain (sync);
+  session_close (stream);
+  if (!ok)
+    return fail (error, exit_status_for_error (error));
+  if (items != NULL)
+    {
+      g_ptr_array_sort (items, compare_roster_items);
+      for (guint i = 0; i < items->len; i++)
+        print_roster_item (g_ptr_array_index (items, i));
+    }
+  return EXIT_OK;
+}
+
 /* ---- history, search ---------------------------------------------------- */
 
 static const char *
@@ -1265,6 +1361,52 @@ print_history_message (const ConfabHistoryMessage *message)
   g_string_free (json, TRUE);
 }
 
+static void
+append_printable_char (GString  *out,
+                       gunichar  c)
+{
+  if (g_unichar_iscntrl (c) && c != '\t')
+    g_string_append_unichar (out, 0xFFFD);
+  else
+    g_string_append_unichar (out, c);
+}
+
+static void
+append_printable (GString    *out,
+                  const char *text)
+{
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    append_printable_char (out, g_utf8_get_char (p));
+}
+/* A line of the text export: "[time] sender: body". The body comes from
+ * the network, so control characters (terminal escapes) become U+FFFD and
+ * its line breaks are indented under the header. */
+static void
+print_history_message_text (const ConfabHistoryMessage *message)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (message->timestamp / G_USEC_PER_SEC);
+  g_autofree char *stamp = time != NULL ? g_date_time_format_iso8601 (time) : g_strdup ("?");
+  GString *line = g_string_new (NULL);
+  const char *body = message->retracted ? "(retracted)" : message->body;
+
+  g_string_append_printf (line, "[%s] ", stamp);
+  append_printable (line, message->sender);
+  g_string_append (line, ": ");
+  for (const char *p = body != NULL ? body : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (line, "\n    ");
+      else
+        append_printable_char (line, c);
+    }
+  if (message->edited && !message->retracted)
+    g_string_append (line, " (edited)");
+  g_print ("%s\n", line->str);
+  g_string_free (line, TRUE);
+}
+
 static ConfabHistoryStore *
 open_history (Profile  *profile,
               GError  **error)
@@ -1286,9 +1428,12 @@ cmd_history (int    argc,
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(ConfabJid) peer = NULL;
   ConfabAccount *account;
+  g_autofree char *format = NULL;
+  gboolean as_text;
   int limit = 20;
   const GOptionEntry entries[] = {
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Print the newest N messages (default 20; 0: all, e.g. to export)", "N" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json (default) or text", "FORMAT" },
     { NULL }
   };
 
@@ -1296,7 +1441,8 @@ cmd_history (int    argc,
   g_option_context_set_summary (context,
                                 "Prints the stored conversation of the account JID with PEER, oldest\n"
                                 "first, one JSON object per line (peer, direction, sender, time,\n"
-                                "body, ids, state, edited, retracted). Works offline.");
+                                "body, ids, state, edited, retracted), or with --format text one\n"
+                                "line \"[time] sender: body\" each. Works offline.");
   g_option_context_set_description (context, EXIT_STATUS_HELP);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -1305,6 +1451,9 @@ cmd_history (int    argc,
     return usage_error (context, "history: expected JID PEER");
   if (limit < 0)
     return usage_error (NULL, "history: --limit must not be negative");
+  if (format != NULL && g_strcmp0 (format, "json") != 0 && g_strcmp0 (format, "text") != 0)
+    return usage_error (NULL, "history: --format must be json or text");
+  as_text = g_strcmp0 (format, "text") == 0;
   peer = confab_jid_parse (argv[2], NULL);
   if (peer == NULL)
     return usage_error (NULL, "history: PEER is not a valid JID");
@@ -1328,7 +1477,12 @@ cmd_history (int    argc,
   if (messages == NULL)
     return fail (error, EXIT_OTHER);
   for (guint i = 0; i < messages->len; i++)
-    print_history_message (g_ptr_array_index (messages, i));
+    {
+      if (as_text)
+        print_history_message_text (g_ptr_array_index (messages, i));
+      else
+        print_history_message (g_ptr_array_index (messages, i));
+    }
   return EXIT_OK;
 }
 
@@ -1400,9 +1554,10 @@ main (int    argc,
                                 "                               server's acknowledgement\n"
                                 "  listen JID [--count N] [--timeout SECONDS]\n"
                                 "                               print incoming events as JSON lines\n"
-                                "  history JID PEER [--limit N] print the stored conversation with\n"
-                                "                               PEER as JSON lines (--limit 0 exports\n"
-                                "                               all of it)\n"
+                                "  roster JID                   print the roster as JSON lines\n"
+                                "  history JID PEER [--limit N] [--format json|text]\n"
+                                "                               print the stored conversation with\n"
+                                "                               PEER (--limit 0 exports all of it)\n"
                                 "  search TEXT [--limit N]      search stored messages\n"
                                 "\n"
                                 "Run “confab-cli COMMAND --help” for the options of a command.\n"
@@ -1422,6 +1577,8 @@ main (int    argc,
     return cmd_send (argc - 1, argv + 1);
   if (g_strcmp0 (command, "listen") == 0)
     return cmd_listen (argc - 1, argv + 1);
+  if (g_strcmp0 (command, "roster") == 0)
+    return cmd_roster (argc - 1, argv + 1);
   if (g_strcmp0 (command, "history") == 0)
     return cmd_history (argc - 1, argv + 1);
   if (g_strcmp0 (command, "search") == 0)

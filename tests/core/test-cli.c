@@ -6,6 +6,8 @@
 
 #include "confab-database.h"
 #include "confab-history-store.h"
+#include "confab-xmpp-modules.h"
+#include "confab-xmpp-roster.h"
 #include "xmpp-test-util.h"
 
 typedef struct {
@@ -436,6 +438,96 @@ test_history_search (Fixture       *f,
   g_assert_cmpstr (out3, ==, "");
 }
 
+/* The text export neutralizes terminal escapes from the network and keeps
+ * multi-line bodies readable. */
+static void
+test_history_text (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *history[] = { "history", "alice@confab.test", "bob@confab.test",
+                            "--format", "text", NULL };
+  const char *bad_format[] = { "history", "alice@confab.test", "bob@confab.test",
+                               "--format", "xml", NULL };
+  g_autofree char *path = g_build_filename (f->dir, "data", "confab", "confab.db", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  if (!in_session ())
+    return;
+  g_assert_cmpint (add_account (f, "alice", "secret-alice",
+                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
+  {
+    g_autoptr(ConfabDatabase) db = confab_database_open (path, CONFAB_DATABASE_FLAGS_NONE, &error);
+    g_autoptr(ConfabHistoryStore) store = NULL;
+    gint64 account_id;
+
+    g_assert_no_error (error);
+    account_id = confab_database_ensure_account (db, "alice@confab.test", &error);
+    g_assert_no_error (error);
+    store = confab_history_store_new (path, &error);
+    g_assert_no_error (error);
+    confab_history_store_add_outgoing_pending_async (store, account_id, "bob@confab.test",
+                                                     CONFAB_HISTORY_KIND_CHAT,
+                                                     "first line\n\033[31mred\033[0m", "text-id-1",
+                                                     NULL, store_done, &done);
+    g_assert_true (xmpp_test_wait_for (&done, 10));
+  }
+
+  g_assert_cmpint (run_cli (f, NULL, &out, NULL, history), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "["));
+  g_assert_nonnull (strstr (out, "] alice@confab.test: first line\n    \xef\xbf\xbd[31mred"));
+  g_assert_null (strchr (out, '\033'));
+  g_assert_cmpint (run_cli (f, NULL, NULL, NULL, bad_format), ==, 1);
+}
+
+static void
+roster_set_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (confab_xmpp_roster_set_item_finish (CONFAB_XMPP_ROSTER (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_roster (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *roster[] = { "roster", "alice@confab.test", NULL };
+  const char *groups[] = { "Friends", "Café \"club\"", NULL };
+  g_autoptr(ConfabXmppStream) stream = NULL;
+  g_autoptr(ConfabJid) bob = confab_jid_parse ("bob@confab.test", NULL);
+  g_autofree char *out = NULL;
+  gboolean done = FALSE;
+
+  if (!in_session ())
+    return;
+  g_assert_cmpint (add_account (f, "alice", "secret-alice",
+                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
+
+  /* Alice's roster on the server gets bob, from another session. */
+  stream = xmpp_test_stream_new ("alice", 0);
+  confab_xmpp_add_standard_modules (stream);
+  xmpp_test_connect_ok (stream);
+  confab_xmpp_roster_set_item_async (CONFAB_XMPP_ROSTER (confab_xmpp_stream_get_module (stream, CONFAB_TYPE_XMPP_ROSTER)),
+                                     bob, "Bob \"B\"", groups, NULL, roster_set_done, &done);
+  g_assert_true (xmpp_test_wait_for (&done, 10));
+  xmpp_test_close (stream);
+
+  g_assert_cmpint (run_cli (f, NULL, &out, NULL, roster), ==, 0);
+  /* Groups keep no order on the server: check the line's parts. */
+  g_assert_true (g_str_has_prefix (out, "{\"jid\":\"bob@confab.test\",\"name\":\"Bob \\\"B\\\"\","
+                                        "\"subscription\":\"none\",\"ask\":false,\"groups\":["));
+  g_assert_nonnull (strstr (out, "\"Café \\\"club\\\"\""));
+  g_assert_nonnull (strstr (out, "\"Friends\""));
+  g_assert_true (g_str_has_suffix (out, "]}\n"));
+  g_assert_cmpint (strchr (out, '\n') - out + 1, ==, strlen (out));
+}
+
 static void
 test_wrong_password (Fixture       *f,
                      gconstpointer  data)
@@ -542,6 +634,8 @@ main (int    argc,
   g_test_add ("/cli/listen-timeout", Fixture, NULL, fixture_set_up, test_listen_timeout, fixture_tear_down);
   g_test_add ("/cli/unknown-account", Fixture, NULL, fixture_set_up, test_unknown_account, fixture_tear_down);
   g_test_add ("/cli/history-search", Fixture, NULL, fixture_set_up, test_history_search, fixture_tear_down);
+  g_test_add ("/cli/history-text", Fixture, NULL, fixture_set_up, test_history_text, fixture_tear_down);
+  g_test_add ("/cli/roster", Fixture, NULL, fixture_set_up, test_roster, fixture_tear_down);
   g_test_add ("/cli/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password, fixture_tear_down);
   g_test_add ("/cli/closed-port", Fixture, NULL, fixture_set_up, test_closed_port, fixture_tear_down);
   g_test_add ("/cli/stored-ca-file", Fixture, NULL, fixture_set_up, test_stored_ca_file, fixture_tear_down);
