@@ -2235,6 +2235,42 @@ confab_history_store_get_catch_up_position (ConfabHistoryStore  *self,
 }
 
 char *
+confab_history_store_get_oldest_archive_id (ConfabHistoryStore  *self,
+                                            gint64               conversation_id,
+                                            gint64              *timestamp,
+                                            GError             **error)
+{
+  sqlite3_stmt *stmt;
+  char *id = NULL;
+  int rc;
+
+  g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
+
+  /* From the bottom of messages_by_time up to the first row that came with
+   * an id of our archive. */
+  stmt = confab_database_prepare (self->reader,
+                                  "SELECT coalesce (archive_id, stanza_id), timestamp FROM messages"
+                                  " WHERE conversation_id = ?1"
+                                  " AND (archive_id IS NOT NULL OR stanza_id IS NOT NULL)"
+                                  " ORDER BY timestamp ASC, id ASC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, conversation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = column_strdup (stmt, 0);
+      if (timestamp != NULL)
+        *timestamp = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    confab_database_set_error (confab_database_get_handle (self->reader),
+                               "Could not read history", error);
+  return id;
+}
+
+char *
 confab_history_store_get_last_archive_id (ConfabHistoryStore  *self,
                                           gint64               account_id,
                                           GError             **error)

@@ -307,6 +307,13 @@ void                  confab_history_store_set_catch_up_position_async (ConfabHi
                                                                         GAsyncReadyCallback  callback,
                                                                         gpointer             user_data);
 
+/* The archive id (else stanza-id) of the OLDEST message of @conversation_id
+ * that has one, and its @timestamp (nullable): where fetching older history
+ * from the archive continues. NULL without error if none. */
+char                 *confab_history_store_get_oldest_archive_id (ConfabHistoryStore  *self,
+                                                                  gint64               conversation_id,
+                                                                  gint64              *timestamp,
+                                                                  GError             **error);
 /* Turns user text into a safe FTS5 query: each whitespace-separated word
  * becomes a string ("…" with " doubled). NULL when there is no word.
  * Exposed for tests. */
