@@ -24,7 +24,14 @@ struct _ConfabConversationList
   guint                 unread_count;
   GHashTable           *changed;     /* conversation ids to read again */
   guint                 changes_source;
+  gint64                last_applied; /* monotonic µs */
 };
+
+/* A burst into one conversation re-reads it (and redraws its row) at most
+ * this often, not once per message: a frame with a relayout costs a few
+ * milliseconds (X round trips included), and bursts can last a minute.
+ * A lone message is still shown at once. */
+#define APPLY_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -127,6 +134,13 @@ reposition (ConfabConversationList *self,
   guint old_position, new_position;
 
   if (!g_ptr_array_find (self->conversations, conversation, &old_position))
+    return;
+  /* Still between its neighbours (the usual case: the newest stays on
+   * top): nothing moves. */
+  if ((old_position == 0
+       || compare (g_ptr_array_index (self->conversations, old_position - 1), conversation) < 0)
+      && (old_position + 1 == self->conversations->len
+          || compare (conversation, g_ptr_array_index (self->conversations, old_position + 1)) < 0))
     return;
 
   g_object_ref (conversation);
@@ -278,6 +292,7 @@ apply_changes_cb (gpointer user_data)
   gint64 *id;
 
   self->changes_source = 0;
+  self->last_applied = g_get_monotonic_time ();
   g_hash_table_iter_init (&iter, changed);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
     apply_conversation_change (self, *id);
@@ -285,7 +300,8 @@ apply_changes_cb (gpointer user_data)
 }
 
 /* A batch of writes (MAM catch-up) commits many changes at once: each
- * conversation is read once per batch, in an idle after them. */
+ * conversation is read once per batch, in an idle after them, and a
+ * steady stream of messages is read at most every APPLY_INTERVAL_US. */
 static void
 conversation_changed_cb (ConfabHistoryStore     *store,
                          gint64                  conversation_id,
@@ -297,7 +313,14 @@ conversation_changed_cb (ConfabHistoryStore     *store,
     g_hash_table_add (self->changed, g_memdup2 (&conversation_id, sizeof conversation_id));
   if (self->changes_source == 0)
     {
-      self->changes_source = g_idle_add_full (G_PRIORITY_DEFAULT, apply_changes_cb, self, NULL);
+      gint64 wait = self->last_applied + APPLY_INTERVAL_US - g_get_monotonic_time ();
+
+      if (self->last_applied == 0 || wait <= 0)
+        self->changes_source = g_idle_add_full (G_PRIORITY_DEFAULT, apply_changes_cb, self, NULL);
+      else
+        self->changes_source = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                                   (guint) (wait / G_TIME_SPAN_MILLISECOND) + 1,
+                                                   apply_changes_cb, self, NULL);
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->changes_source),
                                 "[confab] conversation changes");
     }
@@ -368,8 +391,15 @@ message_received_cb (GObject           *messages,
     return;
 
   /* The store lists it once committed; the chat state and the marker
-   * request are known now. */
-  conversation = confab_conversation_list_ensure (watch->self, watch->account, peer);
+   * request are known now. Known already (the usual case in a burst): no
+   * parsing again. */
+  {
+    g_autofree char *key = make_key (watch->account, peer);
+
+    conversation = g_hash_table_lookup (watch->self->by_key, key);
+  }
+  if (conversation == NULL)
+    conversation = confab_conversation_list_ensure (watch->self, watch->account, peer);
   if (conversation == NULL)
     return;
   /* XEP-0085 §5.4: a message means the peer is active (unless it says). */

@@ -43,7 +43,16 @@ struct _ConfabApplication
   guint           held : 1;
   /* TRUE while we turn run-in-background off ourselves after a refusal. */
   guint           reverting : 1;
+
+  /* The accounts connect once the window is drawn (or after
+   * CONNECT_FALLBACK_SECONDS without one, e.g. started as a D-Bus service):
+   * a big roster arriving is never in the way of the first frame. */
+  guint           connect_id;
+  gulong          after_paint_id;
+  GdkFrameClock  *frame_clock;
 };
+
+#define CONNECT_FALLBACK_SECONDS 2
 
 G_DEFINE_FINAL_TYPE (ConfabApplication, confab_application, ADW_TYPE_APPLICATION)
 
@@ -513,6 +522,53 @@ static const GActionEntry app_actions[] = {
   { "open-uri", open_uri_action_cb, "s" },
 };
 
+static void
+stop_waiting_for_paint (ConfabApplication *self)
+{
+  if (self->frame_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_object (&self->frame_clock);
+}
+
+static gboolean
+connect_accounts_cb (gpointer user_data)
+{
+  ConfabApplication *self = user_data;
+
+  self->connect_id = 0;
+  stop_waiting_for_paint (self);
+  if (self->manager != NULL)
+    confab_account_manager_connect_all (self->manager);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first frame is on screen: connect right after it. */
+static void
+on_after_paint_cb (GdkFrameClock     *clock,
+                   ConfabApplication *self)
+{
+  stop_waiting_for_paint (self);
+  if (self->connect_id == 0)
+    return;
+  g_source_remove (self->connect_id);
+  self->connect_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, connect_accounts_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->connect_id),
+                            "[confab] connect accounts");
+}
+
+static void
+connect_after_first_frame (ConfabApplication *self,
+                           GtkWindow         *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  if (self->connect_id == 0 || self->frame_clock != NULL || clock == NULL)
+    return;
+  self->frame_clock = g_object_ref (clock);
+  self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (on_after_paint_cb), self);
+}
+
 /* The profile lives where confab-cli keeps it, so both see the same
  * accounts and history. Failing to open it (a database from a newer
  * Confab, a full disk) leaves the manager NULL and the error for the window
@@ -550,8 +606,10 @@ confab_application_open_profile (ConfabApplication *self)
       g_clear_object (&self->manager);
       return;
     }
-  confab_account_manager_connect_all (self->manager);
   self->notifier = confab_notifier_new (G_APPLICATION (self), self->manager, self->settings);
+  self->connect_id = g_timeout_add_seconds (CONNECT_FALLBACK_SECONDS, connect_accounts_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->connect_id),
+                            "[confab] connect accounts");
 }
 
 static void
@@ -596,6 +654,8 @@ confab_application_shutdown (GApplication *application)
   ConfabApplication *self = CONFAB_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->connect_id, g_source_remove);
+  stop_waiting_for_paint (self);
 
   G_APPLICATION_CLASS (confab_application_parent_class)->shutdown (application);
 }
@@ -611,6 +671,7 @@ confab_application_activate (GApplication *application)
     window = GTK_WINDOW (confab_window_new (self));
 
   gtk_window_present (window);
+  connect_after_first_frame (self, window);
 }
 
 static void

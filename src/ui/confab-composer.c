@@ -273,6 +273,23 @@ on_emoji_picked_cb (ConfabComposer *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
+/* Made on first use: a GtkEmojiChooser fills itself with every emoji
+ * (thousands of labels, and the color emoji font) as soon as it exists. */
+static void
+create_emoji_chooser_cb (GtkMenuButton *button,
+                         gpointer       user_data)
+{
+  ConfabComposer *self = user_data;
+  GtkWidget *chooser;
+
+  if (gtk_menu_button_get_popover (button) != NULL)
+    return;
+  chooser = gtk_emoji_chooser_new ();
+  g_signal_connect_object (chooser, "emoji-picked", G_CALLBACK (on_emoji_picked_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_menu_button_set_popover (button, chooser);
+}
+
 static gboolean
 confab_composer_grab_focus (GtkWidget *widget)
 {
@@ -335,7 +352,6 @@ confab_composer_class_init (ConfabComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabComposer, emoji_button);
   gtk_widget_class_bind_template_callback (widget_class, on_send_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_emoji_picked_cb);
   gtk_widget_class_set_css_name (widget_class, "composer");
 }
 
@@ -347,6 +363,8 @@ confab_composer_init (ConfabComposer *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->emoji_button),
+                                         create_emoji_chooser_cb, self, NULL);
 
   /* The preference may not exist (an older schema): Enter sends then. */
   if (source != NULL)

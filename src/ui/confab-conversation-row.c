@@ -18,6 +18,9 @@ struct _ConfabConversationRow
   GSignalGroup       *signals;
   gboolean            show_account;
   guint               refresh_id;   /* keeps "5 min" true as time passes */
+  guint               sync_id;      /* one sync for a batch of notifications */
+  char               *description;  /* the last one given to screen readers */
+  guint               unread_described;
 
   /* template children */
   ConfabAvatar       *avatar;
@@ -155,9 +158,12 @@ confab_conversation_row_sync (ConfabConversationRow *self)
                                                       unread);
 
       gtk_label_set_text (self->unread_label, count);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->unread_label),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+      /* Accessible updates go out over D-Bus: only real changes. */
+      if (unread != self->unread_described)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self->unread_label),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
     }
+  self->unread_described = unread;
   gtk_widget_set_visible (GTK_WIDGET (self->unread_label), unread > 0);
   if (unread > 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "unread");
@@ -184,15 +190,37 @@ confab_conversation_row_sync (ConfabConversationRow *self)
                                      name, unread, time, preview);
     else
       description = g_strdup_printf (_("%s, %s: %s"), name, time, preview);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    description, -1);
+    if (g_strcmp0 (description, self->description) != 0)
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        description, -1);
+        g_free (self->description);
+        self->description = g_steal_pointer (&description);
+      }
   }
 }
 
+static gboolean
+sync_cb (gpointer user_data)
+{
+  ConfabConversationRow *self = user_data;
+
+  self->sync_id = 0;
+  confab_conversation_row_sync (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* One change of a conversation notifies several properties at once:
+ * the row is synced once, before the next frame is drawn. */
 static void
 on_conversation_notify_cb (ConfabConversationRow *self)
 {
-  confab_conversation_row_sync (self);
+  if (self->sync_id == 0)
+    {
+      self->sync_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, sync_cb, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->sync_id),
+                                "[confab] conversation row sync");
+    }
 }
 
 static void
@@ -202,6 +230,8 @@ confab_conversation_row_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->sync_id, g_source_remove);
+  g_clear_pointer (&self->description, g_free);
   if (self->signals != NULL)
     g_signal_group_set_target (self->signals, NULL);
   g_clear_object (&self->signals);
@@ -265,6 +295,7 @@ confab_conversation_row_set_conversation (ConfabConversationRow *self,
   if (!g_set_object (&self->conversation, conversation))
     return;
   g_signal_group_set_target (self->signals, conversation);
+  g_clear_handle_id (&self->sync_id, g_source_remove);
   confab_conversation_row_sync (self);
 }
 

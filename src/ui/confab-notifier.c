@@ -21,6 +21,7 @@
 #include "confab-window.h"
 
 #define UPDATE_INTERVAL_US G_USEC_PER_SEC
+#define RECHECK_INTERVAL_MS 100
 #define TITLE_MAX_CHARS    64
 #define BODY_MAX_CHARS     200
 
@@ -31,6 +32,9 @@ typedef struct {
   gint64          last_sent;    /* monotonic µs; 0: never sent */
   guint           timeout_id;
   gboolean        live;         /* sent and not withdrawn */
+  /* Messages stored while the timeout is pending, not read yet: a burst
+   * costs one lookup per update, not one per message. */
+  GArray         *pending;      /* of gint64 message ids */
 } Entry;
 
 struct _ConfabNotifier
@@ -49,6 +53,11 @@ struct _ConfabNotifier
   /* gint64 conversation id → Entry */
   GHashTable                *entries;
 
+  /* Conversations with an entry whose unread count changed: checked
+   * together, at most every RECHECK_INTERVAL_MS. */
+  GHashTable                *recheck;
+  guint                      recheck_id;
+
   ConfabNotifierSendFunc     test_send;
   ConfabNotifierVisibleFunc  test_visible;
   gpointer                   test_data;
@@ -62,6 +71,7 @@ entry_free (gpointer data)
   Entry *entry = data;
 
   g_clear_handle_id (&entry->timeout_id, g_source_remove);
+  g_clear_pointer (&entry->pending, g_array_unref);
   g_free (entry);
 }
 
@@ -254,12 +264,45 @@ flush_entry (ConfabNotifier *self,
   entry->last_sent = g_get_monotonic_time ();
 }
 
+static gboolean is_notifiable (ConfabNotifier             *self,
+                               const ConfabHistoryMessage *message);
+
+/* Moves @entry to the newest of the messages stored meanwhile that is
+ * news, if any. */
+static gboolean
+take_pending (ConfabNotifier *self,
+              Entry          *entry)
+{
+  g_autoptr(GArray) pending = g_steal_pointer (&entry->pending);
+
+  if (pending == NULL)
+    return FALSE;
+  for (guint i = pending->len; i > 0; i--)
+    {
+      gint64 id = g_array_index (pending, gint64, i - 1);
+      g_autoptr(ConfabHistoryMessage) message = NULL;
+
+      if (id <= entry->message_id)
+        continue;
+      message = confab_history_store_get_message (self->history, id, NULL);
+      if (message != NULL && is_notifiable (self, message))
+        {
+          entry->message_id = id;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 flush_timeout_cb (gpointer user_data)
 {
   Entry *entry = user_data;
 
   entry->timeout_id = 0;
+  /* Scheduled for a message that is news: shown even when none of the
+   * later ones are. */
+  take_pending (entry->self, entry);
   flush_entry (entry->self, entry);
   return G_SOURCE_REMOVE;
 }
@@ -300,6 +343,17 @@ on_message_changed_cb (ConfabNotifier       *self,
 
   if (outcome != CONFAB_HISTORY_OUTCOME_STORED)
     return;
+
+  /* An update is due already: it reads the newest of these then. */
+  entry = g_hash_table_lookup (self->entries, &conversation_id);
+  if (entry != NULL && entry->timeout_id != 0)
+    {
+      if (entry->pending == NULL)
+        entry->pending = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (entry->pending, message_id);
+      return;
+    }
+
   if (!g_settings_get_boolean (self->settings, "notifications"))
     return;
 
@@ -312,14 +366,11 @@ on_message_changed_cb (ConfabNotifier       *self,
   if (!is_notifiable (self, message))
     return;
 
-  entry = g_hash_table_lookup (self->entries, &conversation_id);
   if (entry != NULL)
     {
-      /* Already notified or about to be: only remember the newest. */
+      /* Already notified: only remember the newest. */
       if (message_id > entry->message_id)
         entry->message_id = message_id;
-      if (entry->timeout_id != 0)
-        return;
     }
   else
     {
@@ -355,22 +406,51 @@ on_message_changed_cb (ConfabNotifier       *self,
     }
 }
 
+static gboolean
+recheck_cb (gpointer user_data)
+{
+  ConfabNotifier *self = user_data;
+  g_autoptr(GHashTable) ids = g_steal_pointer (&self->recheck);
+  GHashTableIter iter;
+  gint64 *id;
+
+  self->recheck_id = 0;
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      g_autoptr(ConfabHistoryConversation) row = NULL;
+
+      if (!g_hash_table_contains (self->entries, id))
+        continue;
+      row = confab_history_store_get_conversation_by_id (self->history, *id, NULL);
+      if (row == NULL || row->unread_count == 0)
+        withdraw_entry (self, *id);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_conversation_changed_cb (ConfabNotifier     *self,
                             gint64              conversation_id,
                             ConfabHistoryStore *history)
 {
-  g_autoptr(ConfabHistoryConversation) row = NULL;
-
   g_assert (CONFAB_IS_NOTIFIER (self));
 
   /* Read elsewhere (this window, another client's displayed marker): the
-   * notification has nothing left to say. */
+   * notification has nothing left to say. Every change of a busy
+   * conversation is checked at once, a little later. */
   if (!g_hash_table_contains (self->entries, &conversation_id))
     return;
-  row = confab_history_store_get_conversation_by_id (history, conversation_id, NULL);
-  if (row == NULL || row->unread_count == 0)
-    withdraw_entry (self, conversation_id);
+  if (self->recheck == NULL)
+    self->recheck = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (!g_hash_table_contains (self->recheck, &conversation_id))
+    g_hash_table_add (self->recheck, g_memdup2 (&conversation_id, sizeof conversation_id));
+  if (self->recheck_id == 0)
+    {
+      self->recheck_id = g_timeout_add (RECHECK_INTERVAL_MS, recheck_cb, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->recheck_id),
+                                "[confab] notifier recheck");
+    }
 }
 
 static void
@@ -397,6 +477,8 @@ confab_notifier_dispose (GObject *object)
 {
   ConfabNotifier *self = CONFAB_NOTIFIER (object);
 
+  g_clear_handle_id (&self->recheck_id, g_source_remove);
+  g_clear_pointer (&self->recheck, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_object (&self->history);
   g_clear_object (&self->manager);

@@ -167,16 +167,16 @@ sync_title (ConfabWindow *self)
 {
   guint unread = self->conversations != NULL
                  ? confab_conversation_list_get_unread_count (self->conversations) : 0;
+  g_autofree char *title = NULL;
 
   if (unread > 0)
-    {
-      /* Translators: the window title with the number of unread messages. */
-      g_autofree char *title = g_strdup_printf (_("(%u) Confab"), unread);
-
-      gtk_window_set_title (GTK_WINDOW (self), title);
-    }
+    /* Translators: the window title with the number of unread messages. */
+    title = g_strdup_printf (_("(%u) Confab"), unread);
   else
-    gtk_window_set_title (GTK_WINDOW (self), _("Confab"));
+    title = g_strdup (_("Confab"));
+  /* Each change is a round trip to the display server. */
+  if (g_strcmp0 (title, gtk_window_get_title (GTK_WINDOW (self))) != 0)
+    gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
 static gboolean

@@ -29,6 +29,7 @@
 #include "confab-test-server.h"
 #include "confab-xmpp-modules.h"
 #include "confab-xmpp-presence.h"
+#include "core-test-util.h"
 
 typedef struct {
   ConfabXmppStream   *stream;
@@ -162,9 +163,7 @@ connected_cb (GObject      *object,
       g_main_loop_quit (c->loop);
       return;
     }
-  confab_xmpp_presence_send_available (CONFAB_XMPP_PRESENCE (
-    confab_xmpp_stream_get_module (c->stream, CONFAB_TYPE_XMPP_PRESENCE)),
-    CONFAB_XMPP_PRESENCE_SHOW_NONE, NULL, 0);
+  core_test_send_available (c->stream);
   g_print ("online\n");
 }
 
@@ -175,7 +174,6 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GTlsDatabase) ca = NULL;
   g_autoptr(ConfabJid) jid = NULL;
-  g_autoptr(ConfabDatabase) db = NULL;
   g_autofree char *address = NULL;
   Client c = { 0 };
 
@@ -198,16 +196,7 @@ main (int    argc,
   if (jid == NULL)
     g_error ("%s", error->message);
 
-  db = confab_database_open (argv[3], CONFAB_DATABASE_FLAGS_NONE, &error);
-  if (db == NULL)
-    g_error ("%s", error->message);
-  c.account_id = confab_database_ensure_account (db, address, &error);
-  if (c.account_id == 0)
-    g_error ("%s", error->message);
-  g_clear_object (&db);
-  c.store = confab_history_store_new (argv[3], &error);
-  if (c.store == NULL)
-    g_error ("%s", error->message);
+  c.store = core_test_history_open (argv[3], address, &c.account_id);
   c.have = stored_bodies (&c);
 
   ca = g_tls_file_database_new (argv[2], &error);

@@ -7,7 +7,7 @@
 #include "confab-account-sync.h"
 #include "confab-core-error.h"
 #include "confab-xmpp-error.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
@@ -67,6 +67,15 @@ close_manager (Fixture *f)
   g_clear_object (&f->db);
 }
 
+/* As the app restarts: the same database and Secret Service. */
+static void
+reopen_manager (Fixture  *f,
+                gboolean  trust_test_ca)
+{
+  close_manager (f);
+  open_manager_full (f, trust_test_ca);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -107,22 +116,6 @@ address (const char *localpart)
                           confab_test_server_get_domain (xmpp_test_server ()));
 }
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-  waiter->done = TRUE;
-}
-
 static ConfabAccount *
 add_account_full (Fixture    *f,
                   const char *localpart,
@@ -131,12 +124,12 @@ add_account_full (Fixture    *f,
                   GError    **error)
 {
   g_autofree char *jid = address (localpart);
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   ConfabAccount *account;
 
   confab_account_manager_add_async (f->manager, jid, password, "127.0.0.1",
                                     confab_test_server_get_port (xmpp_test_server ()),
-                                    FALSE, ca_file, TRUE, NULL, waiter_cb, &waiter);
+                                    FALSE, ca_file, TRUE, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
   account = confab_account_manager_add_finish (f->manager, waiter.result, error);
   g_object_unref (waiter.result);
@@ -182,6 +175,16 @@ wait_for_state (ConfabAccount      *account,
   return confab_account_get_state (account) == state;
 }
 
+/* Connects every account, as at startup, and waits for @account's @state. */
+static gboolean
+connect_all_until (Fixture            *f,
+                   ConfabAccount      *account,
+                   ConfabAccountState  state)
+{
+  confab_account_manager_connect_all (f->manager);
+  return wait_for_state (account, state);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -223,8 +226,7 @@ test_add_restart (Fixture       *f,
   g_clear_object (&account);
 
   /* Restart: a fresh database connection and manager on the same file. */
-  close_manager (f);
-  open_manager (f);
+  reopen_manager (f, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
   loaded = confab_account_manager_lookup (f->manager, jid);
   g_assert_nonnull (loaded);
@@ -233,8 +235,7 @@ test_add_restart (Fixture       *f,
                     confab_test_server_get_port (xmpp_test_server ()));
   g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
 
-  confab_account_manager_connect_all (f->manager);
-  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_true (connect_all_until (f, loaded, CONFAB_ACCOUNT_STATE_ONLINE));
 
   /* Secrets only in libsecret: not in the database, its WAL or SHM. */
   for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
@@ -248,8 +249,7 @@ test_add_restart (Fixture       *f,
   g_assert_true (confab_account_manager_set_enabled (f->manager, loaded, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
-  close_manager (f);
-  open_manager (f);
+  reopen_manager (f, TRUE);
   loaded = confab_account_manager_lookup (f->manager, jid);
   g_assert_nonnull (loaded);
   g_assert_false (confab_account_get_enabled (loaded));
@@ -260,8 +260,7 @@ test_add_restart (Fixture       *f,
     const char * const *reloaded;
 
     confab_xmpp_stream_set_pinned_certificates (confab_account_get_stream (loaded), pins);
-    close_manager (f);
-    open_manager (f);
+    reopen_manager (f, TRUE);
     loaded = confab_account_manager_lookup (f->manager, jid);
     g_assert_nonnull (loaded);
     reloaded = confab_xmpp_stream_get_pinned_certificates (confab_account_get_stream (loaded));
@@ -316,13 +315,11 @@ test_missing_password (Fixture       *f,
   /* A row whose password is not in the keyring. */
   g_assert_cmpint (confab_database_ensure_account (f->db, jid, &error), >, 0);
   g_assert_no_error (error);
-  close_manager (f);
-  open_manager (f);
+  reopen_manager (f, TRUE);
   account = confab_account_manager_lookup (f->manager, jid);
   g_assert_nonnull (account);
 
-  confab_account_manager_connect_all (f->manager);
-  g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
+  g_assert_true (connect_all_until (f, account, CONFAB_ACCOUNT_STATE_ERROR));
   g_assert_cmpstr (confab_account_get_error_message (account), ==,
                    "No password saved for this account");
 }
@@ -357,7 +354,7 @@ test_remove (Fixture       *f,
   g_autoptr(GError) lookup_error = NULL;
   g_autoptr(ConfabAccount) account = NULL;
   g_autofree char *password = xmpp_test_password ("carol");
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   guint removals = 0;
   sqlite3_stmt *stmt;
 
@@ -369,7 +366,7 @@ test_remove (Fixture       *f,
   g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ONLINE));
 
   g_signal_connect (f->manager, "items-changed", G_CALLBACK (items_changed_cb), &removals);
-  confab_account_manager_remove_async (f->manager, account, NULL, waiter_cb, &waiter);
+  confab_account_manager_remove_async (f->manager, account, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
   g_assert_true (confab_account_manager_remove_finish (f->manager, waiter.result, &error));
   g_assert_no_error (error);
@@ -411,8 +408,7 @@ test_ca_file (Fixture       *f,
 
   /* A manager that trusts only the system: the account's CA file is what
    * makes the test server trusted. */
-  close_manager (f);
-  open_manager_full (f, FALSE);
+  reopen_manager (f, FALSE);
 
   /* An unusable file is refused before anything is saved. */
   account = add_account_full (f, "alice", password, "/nonexistent/ca.pem", &error);
@@ -428,18 +424,15 @@ test_ca_file (Fixture       *f,
   g_clear_object (&account);
 
   /* Persisted: a restart connects with it. */
-  close_manager (f);
-  open_manager_full (f, FALSE);
+  reopen_manager (f, FALSE);
   loaded = confab_account_manager_lookup (f->manager, jid);
   g_assert_nonnull (loaded);
   g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, ca_file);
-  confab_account_manager_connect_all (f->manager);
-  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_true (connect_all_until (f, loaded, CONFAB_ACCOUNT_STATE_ONLINE));
 
   /* The ONLY anchor: with the test CA given to the manager, an account
    * whose CA file is another one does not trust the server. */
-  close_manager (f);
-  open_manager_full (f, TRUE);
+  reopen_manager (f, TRUE);
   loaded = confab_account_manager_lookup (f->manager, jid);
   g_assert_false (confab_account_set_ca_file (loaded, "/nonexistent/ca.pem", &error));
   g_assert_nonnull (error);
@@ -449,8 +442,7 @@ test_ca_file (Fixture       *f,
     {
       g_assert_true (confab_account_set_ca_file (loaded, SYSTEM_CA_BUNDLE, &error));
       g_assert_no_error (error);
-      confab_account_manager_connect_all (f->manager);
-      g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ERROR));
+      g_assert_true (connect_all_until (f, loaded, CONFAB_ACCOUNT_STATE_ERROR));
       g_assert_error (confab_account_get_error (loaded), CONFAB_XMPP_ERROR, CONFAB_XMPP_ERROR_CERTIFICATE);
     }
 
@@ -463,8 +455,7 @@ test_ca_file (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
     sqlite3_reset (stmt);
-    close_manager (f);
-    open_manager_full (f, TRUE);
+    reopen_manager (f, TRUE);
     loaded = confab_account_manager_lookup (f->manager, jid);
     g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_ERROR);
     g_assert_nonnull (confab_account_get_error (loaded));
@@ -475,12 +466,10 @@ test_ca_file (Fixture       *f,
   g_assert_true (confab_account_set_ca_file (loaded, NULL, &error));
   g_assert_no_error (error);
   g_assert_null (confab_account_get_ca_file (loaded));
-  close_manager (f);
-  open_manager_full (f, TRUE);
+  reopen_manager (f, TRUE);
   loaded = confab_account_manager_lookup (f->manager, jid);
   g_assert_null (confab_account_get_ca_file (loaded));
-  confab_account_manager_connect_all (f->manager);
-  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_true (connect_all_until (f, loaded, CONFAB_ACCOUNT_STATE_ONLINE));
 }
 
 static void
@@ -499,8 +488,7 @@ test_trust_certificate (Fixture       *f,
     return;
 
   /* The system's anchors do not know the test CA. */
-  close_manager (f);
-  open_manager_full (f, FALSE);
+  reopen_manager (f, FALSE);
   account = add_account (f, "bob", password, &error);
   g_assert_no_error (error);
   g_assert_true (wait_for_state (account, CONFAB_ACCOUNT_STATE_ERROR));
@@ -518,12 +506,10 @@ test_trust_certificate (Fixture       *f,
   g_clear_object (&account);
 
   /* Persisted. */
-  close_manager (f);
-  open_manager_full (f, FALSE);
+  reopen_manager (f, FALSE);
   loaded = confab_account_manager_lookup (f->manager, jid);
   g_assert_nonnull (loaded);
-  confab_account_manager_connect_all (f->manager);
-  g_assert_true (wait_for_state (loaded, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_true (connect_all_until (f, loaded, CONFAB_ACCOUNT_STATE_ONLINE));
 }
 
 static void
@@ -580,12 +566,9 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
 
-  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") == 0)
-    xmpp_test_start_server (NULL);
+  core_test_start_server_in_session ();
 
   g_test_add ("/core/account-manager/add-and-restart", Fixture, NULL,
               fixture_set_up, test_add_restart, fixture_tear_down);
@@ -602,7 +585,5 @@ main (int    argc,
   g_test_add ("/core/account-manager/presence-and-sync", Fixture, NULL,
               fixture_set_up, test_presence_and_sync, fixture_tear_down);
 
-  ret = g_test_run ();
-  xmpp_test_stop_server ();
-  return ret;
+  return core_test_run ();
 }

@@ -13,7 +13,7 @@
 #include "confab-history-store.h"
 #include "confab-xmpp-message.h"
 #include "confab-xmpp-modules.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 #define WAIT_SECONDS 30
 
@@ -36,16 +36,6 @@ expire_cb (gpointer user_data)
   if (!(cond))                                                                  \
     g_error ("Timed out waiting for: %s", #cond);                               \
 } G_STMT_END
-
-static void
-settle (guint milliseconds)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (milliseconds, expire_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* ---- A plain contact: stream + modules, counting what it receives ---------- */
 
@@ -90,21 +80,6 @@ count_live_cb (ConfabXmppMessages *messages,
                guint              *count)
 {
   (*count)++;
-}
-
-static char *
-fresh_account (const char *prefix,
-               const char *name)
-{
-  static guint counter;
-  g_autoptr(GError) error = NULL;
-  char *localpart = g_strdup_printf ("%s%u-%s", prefix, counter++, name);
-  g_autofree char *password = xmpp_test_password (localpart);
-
-  g_assert_true (confab_test_server_create_account (xmpp_test_server (), localpart, password,
-                                                    &error));
-  g_assert_no_error (error);
-  return localpart;
 }
 
 static void
@@ -153,45 +128,14 @@ bare_of (ConfabXmppStream *stream)
 
 /* ---- The account under test: temp database, store, stream, sync ------------- */
 
-typedef struct {
-  char               *dir;
-  char               *path;
-  ConfabHistoryStore *store;
-  gint64              account_id;
-  char               *localpart;
-  ConfabXmppStream   *stream;
-  ConfabAccountSync  *sync;
-} Owner;
+typedef CoreTestSession Owner;
 
 static Owner *
 owner_new (const char *localpart)
 {
   Owner *o = g_new0 (Owner, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabDatabase) db = NULL;
-  g_autofree char *jid = NULL;
 
-  o->localpart = g_strdup (localpart);
-  o->dir = g_dir_make_tmp ("confab-test-sync-XXXXXX", NULL);
-  g_assert_nonnull (o->dir);
-  o->path = g_build_filename (o->dir, "confab.db", NULL);
-
-  o->stream = xmpp_test_stream_new (localpart, 0);
-  jid = g_strdup (confab_jid_get_bare_string (confab_xmpp_stream_get_jid (o->stream)));
-
-  db = confab_database_open (o->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  o->account_id = confab_database_ensure_account (db, jid, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (o->account_id, >, 0);
-  g_clear_object (&db);
-
-  o->store = confab_history_store_new (o->path, &error);
-  g_assert_no_error (error);
-
-  confab_xmpp_add_standard_modules (o->stream);
-  o->sync = confab_account_sync_new (o->stream, o->store, o->account_id);
-  g_assert_nonnull (o->sync);
+  core_test_session_init (o, localpart, NULL, "confab-test-sync-XXXXXX", "confab.db");
   return o;
 }
 
@@ -206,33 +150,14 @@ static void
 owner_wait_caught_up (Owner *o)
 {
   /* The catch-up starts from ::session-started. */
-  settle (100);
+  xmpp_test_run_for (100);
   WAIT_FOR (!confab_account_sync_get_catching_up (o->sync));
 }
 
 static void
 owner_free (Owner *o)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (confab_xmpp_stream_get_state (o->stream) == CONFAB_XMPP_STREAM_STATE_BOUND)
-    xmpp_test_close (o->stream);
-  g_clear_object (&o->sync);
-  g_clear_object (&o->stream);
-  g_clear_object (&o->store);
-
-  dir = g_dir_open (o->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (o->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (o->dir);
-  g_free (o->dir);
-  g_free (o->path);
-  g_free (o->localpart);
+  core_test_session_clear (o);
   g_free (o);
 }
 
@@ -305,7 +230,7 @@ assert_history_once (Owner            *o,
     g_source_remove (timeout);
 
   /* Let any late duplicate arrive before checking for it. */
-  settle (300);
+  xmpp_test_run_for (300);
   g_clear_pointer (&messages, g_ptr_array_unref);
   messages = history_with (o, peer);
   g_assert_nonnull (messages);
@@ -343,8 +268,8 @@ send_from (Client     *from,
 static void
 test_live_receipts (void)
 {
-  g_autofree char *alice_name = fresh_account ("live", "alice");
-  g_autofree char *bob_name = fresh_account ("live", "bob");
+  g_autofree char *alice_name = core_test_fresh_account ("live", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("live", "bob");
   g_autoptr(Owner) alice = owner_new (alice_name);
   g_autoptr(Client) bob = NULL;
 
@@ -356,7 +281,7 @@ test_live_receipts (void)
   assert_history_once (alice, bob->stream, "live", 20);
 
   WAIT_FOR (bob->receipts >= 20);
-  settle (300);
+  xmpp_test_run_for (300);
   g_assert_cmpuint (bob->receipts, ==, 20);
   g_assert_cmpuint (confab_account_sync_get_held_count (alice->sync), ==, 0);
 }
@@ -366,8 +291,8 @@ test_live_receipts (void)
 static void
 test_mam_convergence (void)
 {
-  g_autofree char *alice_name = fresh_account ("mam", "alice");
-  g_autofree char *bob_name = fresh_account ("mam", "bob");
+  g_autofree char *alice_name = core_test_fresh_account ("mam", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("mam", "bob");
   g_autoptr(Owner) alice = owner_new (alice_name);
   g_autoptr(Client) bob = client_new (bob_name);
   g_autoptr(Client) alice2 = NULL;
@@ -378,7 +303,7 @@ test_mam_convergence (void)
 
   /* Alice is offline: the server archives (and stores offline). */
   send_from (bob, alice, "offline", 15);
-  settle (500);
+  xmpp_test_run_for (500);
 
   owner_connect (alice);
   owner_wait_caught_up (alice);
@@ -449,8 +374,8 @@ all_in_state (Owner              *o,
 static void
 test_outgoing (void)
 {
-  g_autofree char *alice_name = fresh_account ("out", "alice");
-  g_autofree char *bob_name = fresh_account ("out", "bob");
+  g_autofree char *alice_name = core_test_fresh_account ("out", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("out", "bob");
   g_autoptr(Owner) alice = owner_new (alice_name);
   g_autoptr(Client) bob = client_new (bob_name);
   g_autoptr(ConfabJid) bob_bare = bare_of (bob->stream);
@@ -485,8 +410,8 @@ test_outgoing (void)
 static void
 test_edits (void)
 {
-  g_autofree char *alice_name = fresh_account ("edit", "alice");
-  g_autofree char *bob_name = fresh_account ("edit", "bob");
+  g_autofree char *alice_name = core_test_fresh_account ("edit", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("edit", "bob");
   g_autoptr(Owner) alice = owner_new (alice_name);
   g_autoptr(Client) bob = NULL;
   g_autoptr(ConfabJid) alice_bare = NULL;
@@ -529,7 +454,7 @@ test_edits (void)
   g_assert_cmpuint (count_body (messages, "edit 00"), ==, 0);
   g_assert_cmpuint (count_body (messages, "edit 01"), ==, 0);
   g_assert_cmpuint (messages->len, ==, 2);
-  settle (200);
+  xmpp_test_run_for (200);
   g_assert_cmpuint (confab_account_sync_get_held_count (alice->sync), ==, 0);
 }
 
@@ -538,8 +463,8 @@ test_edits (void)
 static void
 test_resend_pending (void)
 {
-  g_autofree char *alice_name = fresh_account ("resend", "alice");
-  g_autofree char *bob_name = fresh_account ("resend", "bob");
+  g_autofree char *alice_name = core_test_fresh_account ("resend", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("resend", "bob");
   g_autoptr(Owner) alice = owner_new (alice_name);
   g_autoptr(Client) bob = client_new (bob_name);
   g_autoptr(ConfabJid) bob_bare = bare_of (bob->stream);
@@ -577,28 +502,14 @@ stored_cb (GObject      *source,
   *done = TRUE;
 }
 
-static void
-position_set_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (confab_history_store_apply_finish (CONFAB_HISTORY_STORE (source), result,
-                                                    NULL, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
 /* The catch-up position is no longer in the archive (expired): the
  * catch-up falls back to the archive's recent window instead of failing
  * for good. */
 static void
 test_expired_archive_id (void)
 {
-  g_autofree char *alice_name = fresh_account ("expired", "alice");
-  g_autofree char *bob_name = fresh_account ("expired", "bob");
+  g_autofree char *alice_name = core_test_fresh_account ("expired", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("expired", "bob");
   g_autoptr(Owner) alice = owner_new (alice_name);
   g_autoptr(Client) bob = client_new (bob_name);
   g_autoptr(ConfabJid) alice_bare = bare_of (alice->stream);
@@ -624,14 +535,10 @@ test_expired_archive_id (void)
   g_assert_no_error (error);
   g_assert_cmpstr (last, ==, "no-such-archive-id");
   /* ... and whose catch-up ended there. */
-  done = FALSE;
-  confab_history_store_set_catch_up_position_async (alice->store, alice->account_id,
-                                                    "no-such-archive-id", NULL,
-                                                    position_set_cb, &done);
-  WAIT_FOR (done);
+  core_test_session_set_catch_up_position (alice, "no-such-archive-id");
 
   send_from (bob, alice, "expired", 4);
-  settle (500);
+  xmpp_test_run_for (500);
 
   owner_connect (alice);
   owner_wait_caught_up (alice);
@@ -644,10 +551,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  if (!xmpp_test_start_server (NULL))
+  if (!core_test_init_with_server (&argc, &argv))
     return g_test_run ();
 
   g_test_add_func ("/core/account-sync/live-receipts", test_live_receipts);
@@ -657,9 +561,5 @@ main (int    argc,
   g_test_add_func ("/core/account-sync/edits", test_edits);
   g_test_add_func ("/core/account-sync/expired-archive-id", test_expired_archive_id);
 
-  status = g_test_run ();
-  if (status != 0)
-    xmpp_test_print_server_log (60);
-  xmpp_test_stop_server ();
-  return status;
+  return core_test_run_with_server_log (60);
 }

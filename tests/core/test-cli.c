@@ -8,7 +8,7 @@
 #include "confab-history-store.h"
 #include "confab-xmpp-modules.h"
 #include "confab-xmpp-roster.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 typedef struct {
   char *dir;
@@ -83,6 +83,13 @@ run_cli (Fixture            *f,
   return g_subprocess_get_exit_status (process);
 }
 
+/* The test server's STARTTLS port. */
+static guint16
+server_port (void)
+{
+  return confab_test_server_get_port (xmpp_test_server ());
+}
+
 static int
 add_account (Fixture    *f,
              const char *localpart,
@@ -110,32 +117,10 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_remove (path);
-    }
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  core_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 
@@ -217,7 +202,7 @@ test_add_list (Fixture       *f,
 
   if (!in_session ())
     return;
-  port = confab_test_server_get_port (xmpp_test_server ());
+  port = server_port ();
 
   g_assert_cmpint (add_account (f, "alice", "secret-alice", port, NULL), ==, 0);
   g_assert_cmpint (run_cli (f, NULL, &out, NULL, list), ==, 0);
@@ -254,7 +239,7 @@ send_and_listen (Fixture    *f,
   const char *ca_file;
   guint16 port;
 
-  port = confab_test_server_get_port (xmpp_test_server ());
+  port = server_port ();
   ca_file = confab_test_server_get_ca_file (xmpp_test_server ());
 
   g_assert_cmpint (add_account (f, "alice", "secret-alice", port, NULL), ==, 0);
@@ -354,8 +339,7 @@ test_listen_timeout (Fixture       *f,
   if (!in_session ())
     return;
   args[5] = confab_test_server_get_ca_file (xmpp_test_server ());
-  g_assert_cmpint (add_account (f, "carol", "secret-carol",
-                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
+  g_assert_cmpint (add_account (f, "carol", "secret-carol", server_port (), NULL), ==, 0);
   g_assert_cmpint (run_cli (f, NULL, &out, NULL, args), ==, 0);
   g_assert_cmpstr (out, ==, "");
 }
@@ -389,6 +373,24 @@ store_done (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
+/* Stores a message from alice to bob, pending, in the profile's history
+ * at @path (as the app would before sending it). */
+static void
+store_pending_to_bob (const char *path,
+                      const char *body,
+                      const char *origin_id)
+{
+  g_autoptr(ConfabHistoryStore) store = NULL;
+  gint64 account_id;
+  gboolean done = FALSE;
+
+  store = core_test_history_open (path, "alice@confab.test", &account_id);
+  confab_history_store_add_outgoing_pending_async (store, account_id, "bob@confab.test",
+                                                   CONFAB_HISTORY_KIND_CHAT, body, origin_id,
+                                                   NULL, store_done, &done);
+  g_assert_true (xmpp_test_wait_for (&done, 10));
+}
+
 static void
 test_history_search (Fixture       *f,
                      gconstpointer  data)
@@ -400,30 +402,12 @@ test_history_search (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
   g_autofree char *out3 = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   if (!in_session ())
     return;
-  g_assert_cmpint (add_account (f, "alice", "secret-alice",
-                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
+  g_assert_cmpint (add_account (f, "alice", "secret-alice", server_port (), NULL), ==, 0);
 
-  {
-    g_autoptr(ConfabDatabase) db = confab_database_open (path, CONFAB_DATABASE_FLAGS_NONE, &error);
-    g_autoptr(ConfabHistoryStore) store = NULL;
-    gint64 account_id;
-
-    g_assert_no_error (error);
-    account_id = confab_database_ensure_account (db, "alice@confab.test", &error);
-    g_assert_no_error (error);
-    store = confab_history_store_new (path, &error);
-    g_assert_no_error (error);
-    confab_history_store_add_outgoing_pending_async (store, account_id, "bob@confab.test",
-                                                     CONFAB_HISTORY_KIND_CHAT,
-                                                     "findme \"quoted\"", "test-id-1",
-                                                     NULL, store_done, &done);
-    g_assert_true (xmpp_test_wait_for (&done, 10));
-  }
+  store_pending_to_bob (path, "findme \"quoted\"", "test-id-1");
 
   g_assert_cmpint (run_cli (f, NULL, &out, NULL, history), ==, 0);
   g_assert_true (g_str_has_prefix (out, "{\"peer\":\"bob@confab.test\",\"direction\":\"out\""));
@@ -450,29 +434,11 @@ test_history_text (Fixture       *f,
                                "--format", "xml", NULL };
   g_autofree char *path = g_build_filename (f->dir, "data", "confab", "confab.db", NULL);
   g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   if (!in_session ())
     return;
-  g_assert_cmpint (add_account (f, "alice", "secret-alice",
-                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
-  {
-    g_autoptr(ConfabDatabase) db = confab_database_open (path, CONFAB_DATABASE_FLAGS_NONE, &error);
-    g_autoptr(ConfabHistoryStore) store = NULL;
-    gint64 account_id;
-
-    g_assert_no_error (error);
-    account_id = confab_database_ensure_account (db, "alice@confab.test", &error);
-    g_assert_no_error (error);
-    store = confab_history_store_new (path, &error);
-    g_assert_no_error (error);
-    confab_history_store_add_outgoing_pending_async (store, account_id, "bob@confab.test",
-                                                     CONFAB_HISTORY_KIND_CHAT,
-                                                     "first line\n\033[31mred\033[0m", "text-id-1",
-                                                     NULL, store_done, &done);
-    g_assert_true (xmpp_test_wait_for (&done, 10));
-  }
+  g_assert_cmpint (add_account (f, "alice", "secret-alice", server_port (), NULL), ==, 0);
+  store_pending_to_bob (path, "first line\n\033[31mred\033[0m", "text-id-1");
 
   g_assert_cmpint (run_cli (f, NULL, &out, NULL, history), ==, 0);
   g_assert_true (g_str_has_prefix (out, "["));
@@ -506,8 +472,7 @@ test_roster (Fixture       *f,
 
   if (!in_session ())
     return;
-  g_assert_cmpint (add_account (f, "alice", "secret-alice",
-                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
+  g_assert_cmpint (add_account (f, "alice", "secret-alice", server_port (), NULL), ==, 0);
 
   /* Alice's roster on the server gets bob, from another session. */
   stream = xmpp_test_stream_new ("alice", 0);
@@ -528,20 +493,31 @@ test_roster (Fixture       *f,
   g_assert_cmpint (strchr (out, '\n') - out + 1, ==, strlen (out));
 }
 
+/* Adds carol with @password, through @port, then has her send "hi" to bob
+ * (the test CA given on the command line). Returns the exit status. */
+static int
+carol_sends_hi (Fixture     *f,
+                const char  *password,
+                guint16      port,
+                char       **err)
+{
+  const char *args[] = { "send", "carol@confab.test", "bob@confab.test", "hi",
+                         "--ca-file", NULL, NULL };
+
+  args[5] = confab_test_server_get_ca_file (xmpp_test_server ());
+  g_assert_cmpint (add_account (f, "carol", password, port, NULL), ==, 0);
+  return run_cli (f, NULL, NULL, err, args);
+}
+
 static void
 test_wrong_password (Fixture       *f,
                      gconstpointer  data)
 {
-  const char *args[] = { "send", "carol@confab.test", "bob@confab.test", "hi",
-                         "--ca-file", NULL, NULL };
   g_autofree char *err = NULL;
 
   if (!in_session ())
     return;
-  args[5] = confab_test_server_get_ca_file (xmpp_test_server ());
-  g_assert_cmpint (add_account (f, "carol", "not-the-password",
-                                confab_test_server_get_port (xmpp_test_server ()), NULL), ==, 0);
-  g_assert_cmpint (run_cli (f, NULL, NULL, &err, args), ==, 2);
+  g_assert_cmpint (carol_sends_hi (f, "not-the-password", server_port (), &err), ==, 2);
   g_assert_true (g_str_has_prefix (err, "confab-cli: "));
   g_assert_cmpuint (strlen (err), >, strlen ("confab-cli: \n"));
 }
@@ -574,7 +550,7 @@ test_stored_ca_file (Fixture       *f,
       g_test_skip ("No system CA bundle to use as a wrong CA");
       return;
     }
-  port_text = g_strdup_printf ("%u", confab_test_server_get_port (xmpp_test_server ()));
+  port_text = g_strdup_printf ("%u", server_port ());
   {
     const char *add[] = { "account", "add", "carol@confab.test", "--host", "127.0.0.1",
                           "--port", port_text, "--ca-file", system_bundle, NULL };
@@ -603,15 +579,11 @@ static void
 test_closed_port (Fixture       *f,
                   gconstpointer  data)
 {
-  const char *args[] = { "send", "carol@confab.test", "bob@confab.test", "hi",
-                         "--ca-file", NULL, NULL };
   g_autofree char *err = NULL;
 
   if (!in_session ())
     return;
-  args[5] = confab_test_server_get_ca_file (xmpp_test_server ());
-  g_assert_cmpint (add_account (f, "carol", "secret-carol", closed_port (), NULL), ==, 0);
-  g_assert_cmpint (run_cli (f, NULL, NULL, &err, args), ==, 4);
+  g_assert_cmpint (carol_sends_hi (f, "secret-carol", closed_port (), &err), ==, 4);
   g_assert_true (g_str_has_prefix (err, "confab-cli: "));
 }
 
@@ -619,12 +591,9 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
 
-  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") == 0)
-    xmpp_test_start_server (NULL);
+  core_test_start_server_in_session ();
 
   g_test_add ("/cli/help", Fixture, NULL, fixture_set_up, test_help, fixture_tear_down);
   g_test_add ("/cli/usage-errors", Fixture, NULL, fixture_set_up, test_usage_errors, fixture_tear_down);
@@ -640,7 +609,5 @@ main (int    argc,
   g_test_add ("/cli/closed-port", Fixture, NULL, fixture_set_up, test_closed_port, fixture_tear_down);
   g_test_add ("/cli/stored-ca-file", Fixture, NULL, fixture_set_up, test_stored_ca_file, fixture_tear_down);
 
-  ret = g_test_run ();
-  xmpp_test_stop_server ();
-  return ret;
+  return core_test_run ();
 }

@@ -20,76 +20,25 @@
 #include "confab-xmpp-presence.h"
 #include "xep/xep-0280-carbons.h"
 #include "xep/xep-0313-mam.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 #define WAIT_SECONDS 40
 #define PER_PHASE 5
 
+/* Iterates the main context until @check holds or WAIT_SECONDS pass. */
 static gboolean
-expire_cb (gpointer user_data)
+wait_until (XmppTestCondition check,
+            gpointer          data)
 {
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint milliseconds)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (milliseconds, expire_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef gboolean (*Check) (gpointer data);
-
-/* Iterates the main context until @check holds (checked every 50 ms at
- * least, since the store's commits are not main-context events we can wait
- * on directly) or WAIT_SECONDS pass. */
-static gboolean
-wait_until (Check    check,
-            gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      settle (50);
-    }
-  return TRUE;
+  return xmpp_test_wait_until (check, data, WAIT_SECONDS);
 }
 
 /* ---- A device: one resource with its own database and sync ---------------- */
 
 typedef struct {
-  char               *label;
-  char               *dir;
-  char               *path;
-  ConfabHistoryStore *store;
-  gint64              account_id;
-  ConfabXmppStream   *stream;
-  ConfabAccountSync  *sync;
-  char               *bare;
+  char            *label;
+  CoreTestSession  core;
 } Device;
-
-static char *
-fresh_account (const char *name)
-{
-  static guint counter;
-  g_autoptr(GError) error = NULL;
-  char *localpart = g_strdup_printf ("conv%u-%s", counter++, name);
-  g_autofree char *password = xmpp_test_password (localpart);
-
-  g_assert_true (confab_test_server_create_account (xmpp_test_server (), localpart, password,
-                                                    &error));
-  g_assert_no_error (error);
-  return localpart;
-}
 
 static Device *
 device_new (const char *label,
@@ -97,28 +46,10 @@ device_new (const char *label,
             const char *resource)
 {
   Device *d = g_new0 (Device, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabDatabase) db = NULL;
 
   d->label = g_strdup (label);
-  d->dir = g_dir_make_tmp ("confab-test-convergence-XXXXXX", NULL);
-  g_assert_nonnull (d->dir);
-  d->path = g_build_filename (d->dir, "confab.db", NULL);
-  d->stream = xmpp_test_stream_new (localpart, 0);
-  confab_xmpp_stream_set_resource (d->stream, resource);
-  d->bare = g_strdup (confab_jid_get_bare_string (confab_xmpp_stream_get_jid (d->stream)));
-
-  db = confab_database_open (d->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  d->account_id = confab_database_ensure_account (db, d->bare, &error);
-  g_assert_no_error (error);
-  g_clear_object (&db);
-
-  d->store = confab_history_store_new (d->path, &error);
-  g_assert_no_error (error);
-  confab_xmpp_add_standard_modules (d->stream);
-  d->sync = confab_account_sync_new (d->stream, d->store, d->account_id);
-  g_assert_nonnull (d->sync);
+  core_test_session_init (&d->core, localpart, resource, "confab-test-convergence-XXXXXX",
+                          "confab.db");
   return d;
 }
 
@@ -127,7 +58,7 @@ caught_up (gpointer data)
 {
   Device *d = data;
 
-  return !confab_account_sync_get_catching_up (d->sync);
+  return !confab_account_sync_get_catching_up (d->core.sync);
 }
 
 static gboolean
@@ -136,26 +67,24 @@ carbons_enabled (gpointer data)
   Device *d = data;
 
   return confab_xep_carbons_get_enabled (CONFAB_XEP_CARBONS (
-    confab_xmpp_stream_get_module (d->stream, CONFAB_TYPE_XEP_CARBONS)));
+    confab_xmpp_stream_get_module (d->core.stream, CONFAB_TYPE_XEP_CARBONS)));
 }
 
 static ConfabXmppMessages *
 messages_of (Device *d)
 {
-  return CONFAB_XMPP_MESSAGES (confab_xmpp_stream_get_module (d->stream,
+  return CONFAB_XMPP_MESSAGES (confab_xmpp_stream_get_module (d->core.stream,
                                                               CONFAB_TYPE_XMPP_MESSAGES));
 }
 
 static void
 device_connect (Device *d)
 {
-  xmpp_test_connect_ok (d->stream);
-  confab_xmpp_presence_send_available (CONFAB_XMPP_PRESENCE (
-    confab_xmpp_stream_get_module (d->stream, CONFAB_TYPE_XMPP_PRESENCE)),
-    CONFAB_XMPP_PRESENCE_SHOW_NONE, NULL, 0);
+  xmpp_test_connect_ok (d->core.stream);
+  core_test_send_available (d->core.stream);
   /* The catch-up starts from ::session-started; carbons are asked for there
    * too. Both must be done before the conversation goes on. */
-  settle (100);
+  xmpp_test_run_for (100);
   g_assert_true (wait_until (caught_up, d));
   g_assert_true (wait_until (carbons_enabled, d));
 }
@@ -163,25 +92,7 @@ device_connect (Device *d)
 static void
 device_free (Device *d)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (confab_xmpp_stream_get_state (d->stream) == CONFAB_XMPP_STREAM_STATE_BOUND)
-    xmpp_test_close (d->stream);
-  g_clear_object (&d->sync);
-  g_clear_object (&d->stream);
-  g_clear_object (&d->store);
-  dir = g_dir_open (d->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (d->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (d->dir);
-  g_free (d->dir);
-  g_free (d->path);
-  g_free (d->bare);
+  core_test_session_clear (&d->core);
   g_free (d->label);
   g_free (d);
 }
@@ -259,11 +170,11 @@ history (Device     *d,
   g_autoptr(ConfabHistoryConversation) conversation = NULL;
   GPtrArray *messages;
 
-  conversation = confab_history_store_get_conversation (d->store, d->account_id, peer, &error);
+  conversation = confab_history_store_get_conversation (d->core.store, d->core.account_id, peer, &error);
   g_assert_no_error (error);
   if (conversation == NULL)
     return g_ptr_array_new ();
-  messages = confab_history_store_list_newest (d->store, conversation->id, 10000, &error);
+  messages = confab_history_store_list_newest (d->core.store, conversation->id, 10000, &error);
   g_assert_no_error (error);
   return messages;
 }
@@ -316,7 +227,7 @@ check_converged (Device     *d,
     }
 
   /* Let late duplicates (carbons, resends, archive pages) arrive. */
-  settle (500);
+  xmpp_test_run_for (500);
   messages = history (d, peer);
 
   for (guint i = 0; i < expected->len; i++)
@@ -324,7 +235,7 @@ check_converged (Device     *d,
       Expected *e = g_ptr_array_index (expected, i);
       ConfabHistoryMessage *row = NULL;
       guint copies = 0;
-      gboolean own = g_str_equal (e->author, d->bare);
+      gboolean own = g_str_equal (e->author, d->core.bare);
 
       wanted++;
       for (guint j = 0; j < messages->len; j++)
@@ -374,9 +285,9 @@ send_phase (Device     *from,
   for (guint i = 0; i < PER_PHASE; i++)
     {
       g_autofree char *body = g_strdup_printf ("%s %u", label, i);
-      g_autofree char *id = confab_account_sync_send_chat (from->sync, to, body);
+      g_autofree char *id = confab_account_sync_send_chat (from->core.sync, to, body);
 
-      expect (expected, id, body, from->bare);
+      expect (expected, id, body, from->core.bare);
     }
 }
 
@@ -415,7 +326,7 @@ correct (Device     *from,
 
   new_id = confab_xmpp_messages_send_correction (messages_of (from), to_jid, e->id, fixed);
   g_assert_nonnull (new_id);
-  confab_history_store_apply_correction_async (from->store, from->account_id, to, from->bare,
+  confab_history_store_apply_correction_async (from->core.store, from->core.account_id, to, from->core.bare,
                                                e->id, new_id, fixed, NULL, applied_cb, &outcome);
   g_assert_true (wait_until (outcome_known, &outcome));
   g_assert_cmpint (outcome, ==, CONFAB_HISTORY_OUTCOME_UPDATED);
@@ -504,7 +415,7 @@ send_forgeries (ConfabXmppStream *forger,
                 const char       *bob_bare,
                 const char       *alice_message_id)
 {
-  const char *to = confab_jid_to_string (confab_xmpp_stream_get_bound_jid (target->stream));
+  const char *to = confab_jid_to_string (confab_xmpp_stream_get_bound_jid (target->core.stream));
   g_autofree char *alice_full = g_strdup (to);
   g_autoptr(ConfabXmppNode) mam = outer_message (to, claimed_from);
   g_autoptr(ConfabXmppNode) sent = outer_message (to, claimed_from);
@@ -552,15 +463,15 @@ send_forgeries (ConfabXmppStream *forger,
 static void
 test_two_devices (void)
 {
-  g_autofree char *alice_name = fresh_account ("alice");
-  g_autofree char *bob_name = fresh_account ("bob");
+  g_autofree char *alice_name = core_test_fresh_account ("conv", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("conv", "bob");
   g_autoptr(Device) phone = device_new ("alice/phone", alice_name, "phone");
   g_autoptr(Device) laptop = device_new ("alice/laptop", alice_name, "laptop");
   g_autoptr(Device) bob = device_new ("bob", bob_name, "desk");
   g_autoptr(ConfabXmppStream) forger = xmpp_test_stream_new (bob_name, 0);
   g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
-  const char *alice_bare = phone->bare;
-  const char *bob_bare = bob->bare;
+  const char *alice_bare = phone->core.bare;
+  const char *bob_bare = bob->core.bare;
   Delivered delivered = { phone, bob_bare };
 
   device_connect (phone);
@@ -620,7 +531,7 @@ test_two_devices (void)
 
   /* Phase 2: the laptop is offline; the conversation goes on from the
    * phone and from Bob, with corrections of old and new messages. */
-  xmpp_test_close (laptop->stream);
+  xmpp_test_close (laptop->core.stream);
   send_phase (bob, alice_bare, "bob two", expected);
   send_phase (phone, bob_bare, "phone two", expected);
   check_converged (phone, bob_bare, expected);
@@ -632,28 +543,28 @@ test_two_devices (void)
 
   /* Phase 3: the laptop comes back and catches up from the archive. */
   device_connect (laptop);
-  g_assert_cmpuint (confab_account_sync_get_progress (laptop->sync), >=, 2 * PER_PHASE);
+  g_assert_cmpuint (confab_account_sync_get_progress (laptop->core.sync), >=, 2 * PER_PHASE);
   check_converged (laptop, bob_bare, expected);
 
   /* Phase 4: everyone reconnects; the archive returns what each already
    * has, and nothing may be stored twice. */
-  xmpp_test_close (laptop->stream);
-  xmpp_test_close (phone->stream);
-  xmpp_test_close (bob->stream);
+  xmpp_test_close (laptop->core.stream);
+  xmpp_test_close (phone->core.stream);
+  xmpp_test_close (bob->core.stream);
   device_connect (laptop);
   device_connect (phone);
   device_connect (bob);
   check_converged (laptop, bob_bare, expected);
   check_converged (phone, bob_bare, expected);
   check_converged (bob, alice_bare, expected);
-  g_assert_cmpuint (confab_account_sync_get_held_count (laptop->sync), ==, 0);
-  g_assert_cmpuint (confab_account_sync_get_held_count (phone->sync), ==, 0);
+  g_assert_cmpuint (confab_account_sync_get_held_count (laptop->core.sync), ==, 0);
+  g_assert_cmpuint (confab_account_sync_get_held_count (phone->core.sync), ==, 0);
 
   /* The phone's own messages all left the pending state. */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) pending = confab_history_store_list_pending (phone->store,
-                                                                      phone->account_id,
+    g_autoptr(GPtrArray) pending = confab_history_store_list_pending (phone->core.store,
+                                                                      phone->core.account_id,
                                                                       &error);
 
     g_assert_no_error (error);
@@ -688,13 +599,13 @@ has_body (Device     *d,
 static void
 test_forged_correction_in_archive (void)
 {
-  g_autofree char *alice_name = fresh_account ("alice");
-  g_autofree char *bob_name = fresh_account ("bob");
+  g_autofree char *alice_name = core_test_fresh_account ("conv", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("conv", "bob");
   g_autoptr(Device) phone = device_new ("alice/phone", alice_name, "phone");
   g_autoptr(Device) laptop = device_new ("alice/laptop", alice_name, "laptop");
   g_autoptr(Device) bob = device_new ("bob", bob_name, "desk");
   g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
-  g_autoptr(ConfabJid) alice_jid = confab_jid_parse (phone->bare, NULL);
+  g_autoptr(ConfabJid) alice_jid = confab_jid_parse (phone->core.bare, NULL);
   g_autoptr(ConfabXmppNode) correction = NULL;
   g_autofree char *correction_id = confab_xmpp_new_uuid ();
   Expected *original;
@@ -702,28 +613,28 @@ test_forged_correction_in_archive (void)
   device_connect (phone);
   device_connect (laptop);
   device_connect (bob);
-  send_phase (phone, bob->bare, "phone", expected);
-  check_converged (laptop, bob->bare, expected);
+  send_phase (phone, bob->core.bare, "phone", expected);
+  check_converged (laptop, bob->core.bare, expected);
   original = find_expected (expected, "phone 2");
 
-  xmpp_test_close (laptop->stream);
+  xmpp_test_close (laptop->core.stream);
   correction = confab_xmpp_message_build_chat (alice_jid, "forged correction", correction_id,
                                                NULL);
   confab_xmpp_node_set_attr (confab_xmpp_node_add_child (correction, "replace",
                                                          CONFAB_XMPP_NS_CORRECT),
                              "id", original->id);
-  confab_xmpp_stream_send (bob->stream, correction);
-  send_phase (bob, phone->bare, "bob", expected);
-  check_converged (phone, bob->bare, expected);
-  check_converged (bob, phone->bare, expected);
+  confab_xmpp_stream_send (bob->core.stream, correction);
+  send_phase (bob, phone->core.bare, "bob", expected);
+  check_converged (phone, bob->core.bare, expected);
+  check_converged (bob, phone->core.bare, expected);
 
   device_connect (laptop);
-  g_assert_cmpuint (confab_account_sync_get_progress (laptop->sync), >=, PER_PHASE + 1);
+  g_assert_cmpuint (confab_account_sync_get_progress (laptop->core.sync), >=, PER_PHASE + 1);
   /* The archive's copy of Bob's correction of Alice's message is dropped,
    * as it was live (XEP-0308 §5: only the author corrects). */
-  g_assert_false (has_body (laptop, bob->bare, "forged correction"));
-  g_assert_false (has_body (phone, bob->bare, "forged correction"));
-  check_converged (laptop, bob->bare, expected);
+  g_assert_false (has_body (laptop, bob->core.bare, "forged correction"));
+  g_assert_false (has_body (phone, bob->core.bare, "forged correction"));
+  check_converged (laptop, bob->core.bare, expected);
 }
 
 /* A catch-up interrupted after a live message was stored: the next session
@@ -804,7 +715,7 @@ store_from_archive (ConfabXmppStream *peek,
   result = g_ptr_array_index (confab_mam_page_get_results (wait.page), 0);
   g_assert_cmpstr (confab_xmpp_message_get_body (confab_mam_result_get_message (result)), ==,
                    body);
-  confab_history_store_add_message_async (d->store, d->account_id,
+  confab_history_store_add_message_async (d->core.store, d->core.account_id,
                                           confab_mam_result_get_message (result),
                                           CONFAB_HISTORY_DIRECTION_IN,
                                           confab_mam_result_get_id (result), NULL,
@@ -816,23 +727,10 @@ store_from_archive (ConfabXmppStream *peek,
 }
 
 static void
-position_set_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (confab_history_store_apply_finish (CONFAB_HISTORY_STORE (source), result,
-                                                    NULL, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 test_interrupted_catch_up (void)
 {
-  g_autofree char *alice_name = fresh_account ("alice");
-  g_autofree char *bob_name = fresh_account ("bob");
+  g_autofree char *alice_name = core_test_fresh_account ("conv", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("conv", "bob");
   g_autoptr(Device) phone = device_new ("alice/phone", alice_name, "phone");
   g_autoptr(Device) bob = device_new ("bob", bob_name, "desk");
   g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
@@ -843,7 +741,6 @@ test_interrupted_catch_up (void)
   g_autofree char *later_archive_id = NULL;
   g_autofree char *position = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean set = FALSE;
   guint seen = 0;
 
   /* Another device of Alice's is online (so nothing goes to offline
@@ -854,37 +751,32 @@ test_interrupted_catch_up (void)
   g_signal_connect (confab_xmpp_stream_get_module (peek, CONFAB_TYPE_XMPP_MESSAGES),
                     "message-received", G_CALLBACK (count_cb), &seen);
   xmpp_test_connect_ok (peek);
-  confab_xmpp_presence_send_available (CONFAB_XMPP_PRESENCE (
-    confab_xmpp_stream_get_module (peek, CONFAB_TYPE_XMPP_PRESENCE)),
-    CONFAB_XMPP_PRESENCE_SHOW_NONE, NULL, 0);
-  settle (200);
+  core_test_send_available (peek);
+  xmpp_test_run_for (200);
   device_connect (bob);
-  before_id = confab_account_sync_send_chat (bob->sync, phone->bare, "before");
-  expect (expected, before_id, "before", bob->bare);
-  send_phase (bob, phone->bare, "gap", expected);
-  later_id = confab_account_sync_send_chat (bob->sync, phone->bare, "later");
-  expect (expected, later_id, "later", bob->bare);
-  check_converged (bob, phone->bare, expected);
+  before_id = confab_account_sync_send_chat (bob->core.sync, phone->core.bare, "before");
+  expect (expected, before_id, "before", bob->core.bare);
+  send_phase (bob, phone->core.bare, "gap", expected);
+  later_id = confab_account_sync_send_chat (bob->core.sync, phone->core.bare, "later");
+  expect (expected, later_id, "later", bob->core.bare);
+  check_converged (bob, phone->core.bare, expected);
   g_assert_true (wait_until (all_seen, &seen));
 
   /* What the interrupted session left: "before" with the catch-up
    * position after it, and the newest message, stored live. */
   before_archive_id = store_from_archive (peek, phone, TRUE, "before");
-  confab_history_store_set_catch_up_position_async (phone->store, phone->account_id,
-                                                    before_archive_id, NULL,
-                                                    position_set_cb, &set);
-  g_assert_true (xmpp_test_wait_for (&set, WAIT_SECONDS));
+  core_test_session_set_catch_up_position (&phone->core, before_archive_id);
   later_archive_id = store_from_archive (peek, phone, FALSE, "later");
-  g_assert_false (has_body (phone, bob->bare, "gap 0"));
+  g_assert_false (has_body (phone, bob->core.bare, "gap 0"));
 
   /* The next session (the other device stays online) resumes after
    * "before", not after the newest stored id. */
   device_connect (phone);
-  settle (1000);
-  g_assert_true (has_body (phone, bob->bare, "gap 0"));
-  check_converged (phone, bob->bare, expected);
+  xmpp_test_run_for (1000);
+  g_assert_true (has_body (phone, bob->core.bare, "gap 0"));
+  check_converged (phone, bob->core.bare, expected);
   /* The completed catch-up moved the position to the archive's end. */
-  position = confab_history_store_get_catch_up_position (phone->store, phone->account_id,
+  position = confab_history_store_get_catch_up_position (phone->core.store, phone->core.account_id,
                                                          &error);
   g_assert_no_error (error);
   g_assert_cmpstr (position, ==, later_archive_id);
@@ -895,10 +787,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  if (!xmpp_test_start_server (NULL))
+  if (!core_test_init_with_server (&argc, &argv))
     return g_test_run ();
 
   g_test_add_func ("/core/convergence/two-devices-and-a-contact", test_two_devices);
@@ -907,9 +796,5 @@ main (int    argc,
   g_test_add_func ("/core/convergence/forged-correction-in-archive",
                    test_forged_correction_in_archive);
 
-  status = g_test_run ();
-  if (status != 0)
-    xmpp_test_print_server_log (80);
-  xmpp_test_stop_server ();
-  return status;
+  return core_test_run_with_server_log (80);
 }

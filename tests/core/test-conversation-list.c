@@ -11,106 +11,30 @@
 #include "confab-account-manager.h"
 #include "confab-conversation-list.h"
 #include "confab-roster-model.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 #define WAIT_SECONDS 30
 
-typedef struct {
-  char                 *dir;
-  char                 *path;
-  ConfabDatabase       *db;
-  ConfabSecretStore    *secrets;
-  ConfabHistoryStore   *history;
-  ConfabAccountManager *manager;
-} Fixture;
+typedef CoreTestProfile Fixture;
 
 /* ---- Helpers ------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
+/* Runs the main context until @condition holds (bounded). */
 static gboolean
-deadline_cb (gpointer user_data)
+wait_until (XmppTestCondition condition,
+            gpointer          data)
 {
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
+  return xmpp_test_wait_until (condition, data, WAIT_SECONDS);
 }
 
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, deadline_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return condition (data);
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-static char *
-address (const char *localpart)
-{
-  return g_strdup_printf ("%s@%s", localpart, CONFAB_TEST_DOMAIN);
-}
-
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-  waiter->done = TRUE;
-}
-
-static gboolean
-is_online (gpointer data)
-{
-  return confab_account_get_state (data) == CONFAB_ACCOUNT_STATE_ONLINE;
-}
-
+/* Every account of a profile with a history store gets a sync. */
 static ConfabAccount *
 add_account (Fixture    *f,
              const char *localpart)
 {
-  g_autofree char *jid = address (localpart);
-  g_autofree char *password = xmpp_test_password (localpart);
-  g_autoptr(GError) error = NULL;
-  Waiter waiter = { 0 };
-  ConfabAccount *account;
+  ConfabAccount *account = core_test_add_online_account (f->manager, localpart, WAIT_SECONDS);
 
-  confab_account_manager_add_async (f->manager, jid, password, "127.0.0.1",
-                                    confab_test_server_get_port (xmpp_test_server ()),
-                                    FALSE, NULL, TRUE, NULL, waiter_cb, &waiter);
-  g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
-  account = confab_account_manager_add_finish (f->manager, waiter.result, &error);
-  g_object_unref (waiter.result);
-  g_assert_no_error (error);
-  g_assert_true (wait_until (is_online, account));
   g_assert_nonnull (confab_account_get_sync (account));
-  g_object_unref (account);  /* the manager keeps it */
   return account;
 }
 
@@ -118,47 +42,14 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("confab-conversations-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "confab.db", NULL);
-  f->db = confab_database_open (f->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  f->history = confab_history_store_new (f->path, &error);
-  g_assert_no_error (error);
-  f->secrets = confab_secret_store_new ();
-  f->manager = confab_account_manager_new (f->db, f->secrets);
-  confab_account_manager_set_history_store (f->manager, f->history);
-  if (xmpp_test_server () != NULL)
-    confab_account_manager_set_tls_database (f->manager,
-                                             confab_test_server_get_tls_database (xmpp_test_server ()));
-  g_assert_true (confab_account_manager_load (f->manager, &error));
-  g_assert_no_error (error);
+  core_test_profile_open (f, "confab-conversations-XXXXXX");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->manager);
-  spin (200);
-  g_clear_object (&f->history);
-  g_clear_object (&f->secrets);
-  g_clear_object (&f->db);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  core_test_profile_close (f);
 }
 
 static guint
@@ -318,8 +209,8 @@ static void
 test_chat (Fixture       *f,
            gconstpointer  data)
 {
-  g_autofree char *alice_jid = address ("alice");
-  g_autofree char *bob_jid = address ("bob");
+  g_autofree char *alice_jid = core_test_address ("alice");
+  g_autofree char *bob_jid = core_test_address ("bob");
   g_autoptr(ConfabConversationModel) early = NULL;
   g_autoptr(ConfabConversationModel) alice_messages = NULL;
   g_autoptr(ConfabConversationModel) bob_messages = NULL;
@@ -523,12 +414,12 @@ static void
 test_display_name (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *carol_jid = address ("carol");
+  g_autofree char *carol_jid = core_test_address ("carol");
   ConfabConversationList *list;
   ConfabConversation *conversation;
   ConfabRosterModel *roster;
   ConfabAccount *alice;
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
   const char * const no_groups[] = { NULL };
 
@@ -547,7 +438,7 @@ test_display_name (Fixture       *f,
   /* The roster name, as soon as the roster has it. */
   roster = confab_account_get_roster (alice);
   confab_roster_model_update_contact_async (roster, carol_jid, "Caroline", no_groups, NULL,
-                                            waiter_cb, &waiter);
+                                            xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
   g_assert_true (confab_roster_model_action_finish (roster, waiter.result, &error));
   g_assert_no_error (error);
@@ -557,7 +448,7 @@ test_display_name (Fixture       *f,
 
   /* Clean the server's roster for the other tests. */
   waiter.done = FALSE;
-  confab_roster_model_remove_contact_async (roster, carol_jid, NULL, waiter_cb, &waiter);
+  confab_roster_model_remove_contact_async (roster, carol_jid, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
   g_assert_true (confab_roster_model_action_finish (roster, waiter.result, &error));
   g_clear_object (&waiter.result);
@@ -567,19 +458,14 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
 
-  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") == 0)
-    xmpp_test_start_server (NULL);
+  core_test_start_server_in_session ();
 
   g_test_add ("/core/conversation-list/chat", Fixture, NULL,
               fixture_set_up, test_chat, fixture_tear_down);
   g_test_add ("/core/conversation-list/display-name", Fixture, NULL,
               fixture_set_up, test_display_name, fixture_tear_down);
 
-  ret = g_test_run ();
-  xmpp_test_stop_server ();
-  return ret;
+  return core_test_run ();
 }

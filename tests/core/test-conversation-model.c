@@ -14,53 +14,26 @@
 #include "confab-database.h"
 #include "confab-history-store.h"
 #include "confab-xmpp-parser.h"
+#include "core-test-util.h"
 
 #define OWN    "alice@example.org"
 #define BOB    "bob@example.org"
 #define CAROL  "carol@example.org"
-#define HEADER "<stream:stream xmlns='jabber:client' " \
-               "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
 #define N_MESSAGES 1000
 /* 2026-01-01T00:00:00Z; message i is i seconds later. */
 #define T0 G_GINT64_CONSTANT (1767225600)
 
 typedef struct {
-  char               *dir;
-  char               *path;
-  gint64              account_id;
-  ConfabHistoryStore *store;
-  gint64              conversation_id;
+  CoreTestHistory history;
+  gint64          conversation_id;
 } Fixture;
 
 /* ---- Helpers ------------------------------------------------------------------ */
 
-static void
-grab_stanza_cb (ConfabXmppNode *stanza,
-                gpointer        user_data)
-{
-  ConfabXmppNode **out = user_data;
-
-  if (*out == NULL)
-    *out = confab_xmpp_node_ref (stanza);
-}
-
 static ConfabXmppMessage *
 parse_message (const char *xml)
 {
-  ConfabXmppParserCallbacks callbacks = { .stanza = grab_stanza_cb };
-  g_autoptr(ConfabXmppNode) node = NULL;
-  g_autoptr(ConfabXmppParser) parser = confab_xmpp_parser_new (&callbacks, &node);
-  g_autoptr(ConfabJid) own = confab_jid_parse (OWN "/laptop", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *doc = g_strconcat (HEADER, xml, NULL);
-  ConfabXmppMessage *m;
-
-  g_assert_true (confab_xmpp_parser_feed (parser, doc, strlen (doc), &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  m = confab_xmpp_message_parse (node, own, &error);
-  g_assert_no_error (error);
-  return m;
+  return core_test_parse_message (xml, OWN "/laptop");
 }
 
 static char *
@@ -109,7 +82,7 @@ store_xml (Fixture    *f,
   g_autoptr(ConfabXmppMessage) m = parse_message (xml);
   Adding adding = { 1, 0, 0 };
 
-  confab_history_store_add_message_async (f->store, f->account_id, m, CONFAB_HISTORY_DIRECTION_IN,
+  confab_history_store_add_message_async (f->history.store, f->history.account_id, m, CONFAB_HISTORY_DIRECTION_IN,
                                           NULL, NULL, added_cb, &adding);
   wait_added (&adding);
   return adding.row_id;
@@ -147,7 +120,7 @@ static gint64
 row_of (Fixture    *f,
         const char *ref)
 {
-  g_autoptr(ConfabHistoryMessage) m = confab_history_store_find_by_ref (f->store, f->conversation_id,
+  g_autoptr(ConfabHistoryMessage) m = confab_history_store_find_by_ref (f->history.store, f->conversation_id,
                                                                          ref, NULL);
 
   g_assert_nonnull (m);
@@ -198,22 +171,11 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabDatabase) db = NULL;
   g_autoptr(ConfabHistoryConversation) conversation = NULL;
   Adding adding = { 0 };
 
-  f->dir = g_dir_make_tmp ("confab-test-model-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "confab.db", NULL);
-  db = confab_database_open (f->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  f->account_id = confab_database_ensure_account (db, OWN, &error);
-  g_assert_no_error (error);
-  g_clear_object (&db);
-
-  f->store = confab_history_store_new (f->path, &error);
-  g_assert_no_error (error);
-  confab_history_store_set_batch_limits (f->store, 50, 1000);
+  core_test_history_init (&f->history, "confab-test-model-XXXXXX", OWN);
+  confab_history_store_set_batch_limits (f->history.store, 50, 1000);
 
   /* 1,000 messages from Bob, one a second, in one batch. */
   for (guint i = 0; i < N_MESSAGES; i++)
@@ -226,14 +188,14 @@ fixture_set_up (Fixture       *f,
       g_autoptr(ConfabXmppMessage) m = parse_message (xml);
 
       adding.pending++;
-      confab_history_store_add_message_async (f->store, f->account_id, m,
+      confab_history_store_add_message_async (f->history.store, f->history.account_id, m,
                                               CONFAB_HISTORY_DIRECTION_IN, NULL, NULL,
                                               added_cb, &adding);
     }
   wait_added (&adding);
-  confab_history_store_set_batch_limits (f->store, 0, 1);
+  confab_history_store_set_batch_limits (f->history.store, 0, 1);
 
-  conversation = confab_history_store_get_conversation (f->store, f->account_id, BOB, &error);
+  conversation = confab_history_store_get_conversation (f->history.store, f->history.account_id, BOB, &error);
   g_assert_no_error (error);
   g_assert_nonnull (conversation);
   f->conversation_id = conversation->id;
@@ -243,20 +205,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  core_test_history_clear (&f->history);
 }
 
 /* ---- Tests -------------------------------------------------------------------- */
@@ -265,7 +214,7 @@ static void
 test_newest_page (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->store, f->conversation_id);
+  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->history.store, f->conversation_id);
   GListModel *list = G_LIST_MODEL (model);
   guint n_loaded = 0;
 
@@ -288,7 +237,7 @@ test_newest_page (Fixture       *f,
 
   /* An empty conversation (not started yet) is an empty model. */
   {
-    g_autoptr(ConfabConversationModel) empty = confab_conversation_model_new (f->store, 0);
+    g_autoptr(ConfabConversationModel) empty = confab_conversation_model_new (f->history.store, 0);
 
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (empty)), ==, 0);
     g_assert_false (confab_conversation_model_get_has_older (empty));
@@ -300,7 +249,7 @@ static void
 test_paging (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->store, f->conversation_id);
+  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->history.store, f->conversation_id);
   GListModel *list = G_LIST_MODEL (model);
   Change change = { 0 };
   guint pages = 1;
@@ -331,7 +280,7 @@ static void
 test_load_around (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->store, f->conversation_id);
+  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->history.store, f->conversation_id);
   GListModel *list = G_LIST_MODEL (model);
   g_autoptr(GPtrArray) results = NULL;
   gint64 target;
@@ -340,7 +289,7 @@ test_load_around (Fixture       *f,
   guint before;
 
   /* Like the search view: the result is far back. */
-  results = confab_history_store_search (f->store, f->conversation_id, "message 100", 5, NULL);
+  results = confab_history_store_search (f->history.store, f->conversation_id, "message 100", 5, NULL);
   g_assert_nonnull (results);
   target = row_of (f, "m-100");
   g_assert_cmpint (confab_conversation_model_find (model, target), ==, -1);
@@ -382,7 +331,7 @@ test_load_around (Fixture       *f,
     Adding adding = { 1, 0, 0 };
     ConfabMessageItem *last;
 
-    confab_history_store_add_outgoing_pending_async (f->store, f->account_id, BOB,
+    confab_history_store_add_outgoing_pending_async (f->history.store, f->history.account_id, BOB,
                                                      CONFAB_HISTORY_KIND_CHAT, "sent while far back",
                                                      "out-1", NULL, added_cb, &adding);
     wait_added (&adding);
@@ -398,7 +347,7 @@ test_load_around (Fixture       *f,
 
   /* Near the window, it keeps scrolling back instead of jumping. */
   {
-    g_autoptr(ConfabConversationModel) fresh = confab_conversation_model_new (f->store, f->conversation_id);
+    g_autoptr(ConfabConversationModel) fresh = confab_conversation_model_new (f->history.store, f->conversation_id);
 
     position = confab_conversation_model_load_around (fresh, row_of (f, "m-900"));
     g_assert_cmpint (position, >=, 0);
@@ -415,7 +364,7 @@ static void
 test_live_insert (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->store, f->conversation_id);
+  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->history.store, f->conversation_id);
   GListModel *list = G_LIST_MODEL (model);
   Change change = { 0 };
   guint n = g_list_model_get_n_items (list);
@@ -481,7 +430,7 @@ static void
 test_update_notify (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->store, f->conversation_id);
+  g_autoptr(ConfabConversationModel) model = confab_conversation_model_new (f->history.store, f->conversation_id);
   GListModel *list = G_LIST_MODEL (model);
   Notes notes = { g_ptr_array_new_with_free_func (g_free) };
   Change change = { 0 };
@@ -574,13 +523,13 @@ test_weak_ownership (Fixture       *f,
   ConfabConversationModel *model, *again;
   ConfabConversationModel *weak = NULL;
 
-  row = confab_history_store_get_conversation_by_id (f->store, f->conversation_id, NULL);
+  row = confab_history_store_get_conversation_by_id (f->history.store, f->conversation_id, NULL);
   g_assert_nonnull (row);
   g_assert_cmpstr (row->peer, ==, BOB);
   g_assert_cmpuint (row->unread_count, ==, N_MESSAGES);
   g_assert_cmpstr (row->last_body, ==, "message 999");
 
-  conversation = _confab_conversation_new (account, f->store, BOB);
+  conversation = _confab_conversation_new (account, f->history.store, BOB);
   _confab_conversation_update (conversation, row);
   g_assert_cmpint (confab_conversation_get_conversation_id (conversation), ==, f->conversation_id);
   g_assert_cmpstr (confab_conversation_get_last_body (conversation), ==, "message 999");
@@ -606,7 +555,7 @@ test_weak_ownership (Fixture       *f,
 
   /* Unknown ids are -1, not a crash. */
   {
-    g_autoptr(ConfabConversationModel) other = confab_conversation_model_new (f->store, 424242);
+    g_autoptr(ConfabConversationModel) other = confab_conversation_model_new (f->history.store, 424242);
 
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 0);
     g_assert_cmpint (confab_conversation_model_find (other, 1), ==, -1);
@@ -625,7 +574,7 @@ test_store_signals (Fixture       *f,
   gint64 row;
 
   /* list_after: the page just after a message, in order. */
-  after = confab_history_store_list_after (f->store, f->conversation_id, row_of (f, "m-10"), 3, &error);
+  after = confab_history_store_list_after (f->history.store, f->conversation_id, row_of (f, "m-10"), 3, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (after->len, ==, 3);
   g_assert_cmpstr (((ConfabHistoryMessage *) g_ptr_array_index (after, 0))->body, ==, "message 11");
@@ -635,13 +584,13 @@ test_store_signals (Fixture       *f,
    * long ago comes last. */
   row = store_from (f, BOB, "old-zebra", "zebra from the past", T0 - 1000, 0);
   store_from (f, BOB, "new-zebra", "zebra of today", T0 + 3000, 0);
-  found = confab_history_store_search (f->store, f->conversation_id, "zebra", 10, &error);
+  found = confab_history_store_search (f->history.store, f->conversation_id, "zebra", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 2);
   g_assert_cmpstr (((ConfabHistoryMessage *) g_ptr_array_index (found, 0))->body, ==, "zebra of today");
   g_assert_cmpint (((ConfabHistoryMessage *) g_ptr_array_index (found, 1))->id, ==, row);
 
-  missing = confab_history_store_get_conversation_by_id (f->store, 987654, &error);
+  missing = confab_history_store_get_conversation_by_id (f->history.store, 987654, &error);
   g_assert_null (missing);
   g_assert_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_NOT_FOUND);
 }

@@ -4,6 +4,7 @@
 
 #include "confab-core-error.h"
 #include "confab-database.h"
+#include "core-test-util.h"
 
 typedef struct {
   char *dir;
@@ -20,25 +21,10 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  core_test_remove_dir (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }

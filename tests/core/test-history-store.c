@@ -7,95 +7,38 @@
 #include "confab-database.h"
 #include "confab-history-store.h"
 #include "confab-xmpp-parser.h"
+#include "core-test-util.h"
 
 #define OWN   "alice@example.org"
 #define BOB   "bob@example.org"
 #define EVE   "eve@example.org"
 #define ROOM  "room@muc.example.org"
-#define HEADER "<stream:stream xmlns='jabber:client' " \
-               "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
 
 static const char *self_path;
 
-typedef struct {
-  char               *dir;
-  char               *path;
-  gint64              account_id;
-  ConfabHistoryStore *store;
-} Fixture;
+typedef CoreTestHistory Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabDatabase) db = NULL;
-
-  f->dir = g_dir_make_tmp ("confab-test-history-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "confab.db", NULL);
-  db = confab_database_open (f->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  f->account_id = confab_database_ensure_account (db, OWN, &error);
-  g_assert_no_error (error);
-  g_clear_object (&db);
-
-  f->store = confab_history_store_new (f->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->store);
+  core_test_history_init (f, "confab-test-history-XXXXXX", OWN);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  core_test_history_clear (f);
 }
 
 /* ---- Helpers ------------------------------------------------------------------ */
-
-static void
-grab_stanza_cb (ConfabXmppNode *stanza,
-                gpointer        user_data)
-{
-  ConfabXmppNode **out = user_data;
-
-  if (*out == NULL)
-    *out = confab_xmpp_node_ref (stanza);
-}
 
 /* A message as the stream would hand it over, through the real parser. */
 static ConfabXmppMessage *
 message (const char *xml)
 {
-  ConfabXmppParserCallbacks callbacks = { .stanza = grab_stanza_cb };
-  g_autoptr(ConfabXmppNode) node = NULL;
-  g_autoptr(ConfabXmppParser) parser = confab_xmpp_parser_new (&callbacks, &node);
-  g_autoptr(ConfabJid) own = confab_jid_parse (OWN "/phone", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *doc = g_strconcat (HEADER, xml, NULL);
-  ConfabXmppMessage *m;
-
-  g_assert_true (confab_xmpp_parser_feed (parser, doc, strlen (doc), &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  m = confab_xmpp_message_parse (node, own, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (m);
-  return m;
+  return core_test_parse_message (xml, OWN "/phone");
 }
 
 typedef struct {

@@ -22,7 +22,7 @@
 #include "confab-xmpp-message.h"
 #include "confab-xmpp-modules.h"
 #include "confab-xmpp-presence.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 #define KILLS            20
 #define ALICE_COUNT      300   /* messages the client sends */
@@ -33,28 +33,10 @@
 #define KILL_MAX_MS      1500  /* ... to this long after the start */
 #define FINAL_SECONDS    90
 
-static void
-settle (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
 /* ---- Bob: in-process, on the core ------------------------------------------ */
 
 typedef struct {
-  char               *dir;
-  char               *path;
-  ConfabHistoryStore *store;
-  gint64              account_id;
-  ConfabXmppStream   *stream;
-  ConfabAccountSync  *sync;
-  char               *bare;
+  CoreTestSession     core;
   char               *alice_bare;
   guint               sent;
   /* Alice's bodies as received on the wire → the distinct ids they came with. */
@@ -91,62 +73,25 @@ static Bob *
 bob_new (const char *alice_bare)
 {
   Bob *bob = g_new0 (Bob, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConfabDatabase) db = NULL;
 
-  bob->dir = g_dir_make_tmp ("confab-test-kill-burst-XXXXXX", NULL);
-  g_assert_nonnull (bob->dir);
-  bob->path = g_build_filename (bob->dir, "bob.db", NULL);
   bob->alice_bare = g_strdup (alice_bare);
   bob->received = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_hash_table_unref);
-  bob->stream = xmpp_test_stream_new ("bob", 0);
-  bob->bare = g_strdup (confab_jid_get_bare_string (confab_xmpp_stream_get_jid (bob->stream)));
-
-  db = confab_database_open (bob->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  bob->account_id = confab_database_ensure_account (db, bob->bare, &error);
-  g_assert_no_error (error);
-  g_clear_object (&db);
-  bob->store = confab_history_store_new (bob->path, &error);
-  g_assert_no_error (error);
-
-  confab_xmpp_add_standard_modules (bob->stream);
-  bob->sync = confab_account_sync_new (bob->stream, bob->store, bob->account_id);
-  g_signal_connect (confab_xmpp_stream_get_module (bob->stream, CONFAB_TYPE_XMPP_MESSAGES),
+  core_test_session_init (&bob->core, "bob", NULL, "confab-test-kill-burst-XXXXXX", "bob.db");
+  g_signal_connect (confab_xmpp_stream_get_module (bob->core.stream, CONFAB_TYPE_XMPP_MESSAGES),
                     "message-received", G_CALLBACK (bob_message_cb), bob);
-  xmpp_test_connect_ok (bob->stream);
-  confab_xmpp_presence_send_available (CONFAB_XMPP_PRESENCE (
-    confab_xmpp_stream_get_module (bob->stream, CONFAB_TYPE_XMPP_PRESENCE)),
-    CONFAB_XMPP_PRESENCE_SHOW_NONE, NULL, 0);
+  xmpp_test_connect_ok (bob->core.stream);
+  core_test_send_available (bob->core.stream);
   return bob;
 }
 
 static void
 bob_free (Bob *bob)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_signal_handlers_disconnect_by_data (
-    confab_xmpp_stream_get_module (bob->stream, CONFAB_TYPE_XMPP_MESSAGES), bob);
-  if (confab_xmpp_stream_get_state (bob->stream) == CONFAB_XMPP_STREAM_STATE_BOUND)
-    xmpp_test_close (bob->stream);
-  g_clear_object (&bob->sync);
-  g_clear_object (&bob->stream);
-  g_clear_object (&bob->store);
-  dir = g_dir_open (bob->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (bob->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (bob->dir);
+    confab_xmpp_stream_get_module (bob->core.stream, CONFAB_TYPE_XMPP_MESSAGES), bob);
+  core_test_session_clear (&bob->core);
   g_hash_table_unref (bob->received);
-  g_free (bob->dir);
-  g_free (bob->path);
-  g_free (bob->bare);
   g_free (bob->alice_bare);
   g_free (bob);
 }
@@ -164,7 +109,7 @@ bob_send_cb (gpointer user_data)
   if (bob->sent >= BOB_COUNT)
     return G_SOURCE_CONTINUE;
   body = g_strdup_printf ("bob %03u", bob->sent++);
-  id = confab_account_sync_send_chat (bob->sync, bob->alice_bare, body);
+  id = confab_account_sync_send_chat (bob->core.sync, bob->alice_bare, body);
   g_assert_nonnull (id);
   return G_SOURCE_CONTINUE;
 }
@@ -368,21 +313,6 @@ kill_and_check (GSubprocess *client,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_kill_burst (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("confab-test-kill-burst-XXXXXX", NULL);
@@ -411,11 +341,11 @@ test_kill_burst (void)
    * takes the archive's newest page; what a killed first session had
    * received is then lost: /core/kill-burst/killed-before-first-sync.) */
   {
-    g_autoptr(GSubprocess) client = spawn_client (db_path, bob->bare);
+    g_autoptr(GSubprocess) client = spawn_client (db_path, bob->core.bare);
 
     deadline = g_get_monotonic_time () + FINAL_SECONDS * G_USEC_PER_SEC;
     do
-      settle (50);
+      xmpp_test_run_for (50);
     while (count_rows (db_path).in_total == 0 && g_get_monotonic_time () < deadline);
     g_assert_cmpuint (count_rows (db_path).in_total, >, 0);
     kill_and_check (client, db_path, "after the first sync");
@@ -423,11 +353,11 @@ test_kill_burst (void)
 
   for (guint kill = 0; kill < KILLS; kill++)
     {
-      g_autoptr(GSubprocess) client = spawn_client (db_path, bob->bare);
+      g_autoptr(GSubprocess) client = spawn_client (db_path, bob->core.bare);
       guint delay = (guint) g_test_rand_int_range (KILL_MIN_MS, KILL_MAX_MS);
       g_autofree char *when = g_strdup_printf ("kill %u after %u ms", kill + 1, delay);
 
-      settle (delay);
+      xmpp_test_run_for (delay);
       kill_and_check (client, db_path, when);
       counts = count_rows (db_path);
       checked++;
@@ -438,18 +368,18 @@ test_kill_burst (void)
   g_assert_cmpuint (checked, >, 0);
 
   /* The last run is left alone until everything is through. */
-  final = spawn_client (db_path, bob->bare);
+  final = spawn_client (db_path, bob->core.bare);
   deadline = g_get_monotonic_time () + FINAL_SECONDS * G_USEC_PER_SEC;
   do
     {
-      settle (200);
+      xmpp_test_run_for (200);
       counts = count_rows (db_path);
     }
   while ((bob->sent < BOB_COUNT || counts.out_sent < ALICE_COUNT || counts.in_total < BOB_COUNT
           || g_hash_table_size (bob->received) < ALICE_COUNT)
          && g_get_monotonic_time () < deadline);
   /* Let late resends and duplicates arrive before counting. */
-  settle (1000);
+  xmpp_test_run_for (1000);
   counts = count_rows (db_path);
   g_test_message ("final: alice has %u of hers (%u sent), %u of Bob's; Bob received %u "
                   "distinct of %u deliveries", counts.out_total, counts.out_sent,
@@ -469,11 +399,11 @@ test_kill_burst (void)
     if (!integrity_ok (db_path, &problem))
       g_error ("at the end: integrity_check: %s", problem);
   }
-  alice_history = history_of_file (db_path, alice_bare, bob->bare);
+  alice_history = history_of_file (db_path, alice_bare, bob->core.bare);
   assert_each_once ("alice", alice_history, "alice", ALICE_COUNT,
                     CONFAB_HISTORY_DIRECTION_OUT, alice_bare);
   assert_each_once ("alice", alice_history, "bob", BOB_COUNT,
-                    CONFAB_HISTORY_DIRECTION_IN, bob->bare);
+                    CONFAB_HISTORY_DIRECTION_IN, bob->core.bare);
   for (guint i = 0; i < alice_history->len; i++)
     {
       ConfabHistoryMessage *m = g_ptr_array_index (alice_history, i);
@@ -495,13 +425,13 @@ test_kill_burst (void)
     }
   g_test_message ("bob: %u deliveries of %u messages (%u resent after a kill)",
                   bob->received_total, ALICE_COUNT, bob->received_total - ALICE_COUNT);
-  bob_history = history_in (bob->store, bob->account_id, alice_bare);
+  bob_history = history_in (bob->core.store, bob->core.account_id, alice_bare);
   assert_each_once ("bob", bob_history, "alice", ALICE_COUNT,
                     CONFAB_HISTORY_DIRECTION_IN, alice_bare);
   assert_each_once ("bob", bob_history, "bob", BOB_COUNT,
-                    CONFAB_HISTORY_DIRECTION_OUT, bob->bare);
+                    CONFAB_HISTORY_DIRECTION_OUT, bob->core.bare);
 
-  remove_dir (dir);
+  core_test_remove_dir (dir);
 }
 
 /* The first session of a new database receives the backlog (offline
@@ -553,7 +483,7 @@ test_killed_before_first_sync (void)
   bob_bare = g_strdup (confab_jid_get_bare_string (confab_xmpp_stream_get_jid (bob)));
   confab_xmpp_add_standard_modules (bob);
   xmpp_test_connect_ok (bob);
-  settle (300);  /* stream management */
+  xmpp_test_run_for (300);  /* stream management */
   g_signal_connect (bob, "stanza-acked", G_CALLBACK (count_acked_cb), &acked);
   messages = CONFAB_XMPP_MESSAGES (confab_xmpp_stream_get_module (bob, CONFAB_TYPE_XMPP_MESSAGES));
   for (guint i = 0; i < backlog; i++)
@@ -564,7 +494,7 @@ test_killed_before_first_sync (void)
     }
   deadline = g_get_monotonic_time () + FINAL_SECONDS * G_USEC_PER_SEC;
   while (acked < backlog && g_get_monotonic_time () < deadline)
-    settle (20);
+    xmpp_test_run_for (20);
   g_assert_cmpuint (acked, >=, backlog);
 
   /* The first run is killed as soon as it is online (its presence makes
@@ -587,8 +517,8 @@ test_killed_before_first_sync (void)
   final = spawn_client_full (db_path, "first-alice", bob_bare, 0, FALSE);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (count_rows (db_path).in_total < backlog && g_get_monotonic_time () < deadline)
-    settle (100);
-  settle (1000);
+    xmpp_test_run_for (100);
+  xmpp_test_run_for (1000);
   g_subprocess_communicate_utf8 (final, "quit\n", NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (final), ==, 0);
@@ -608,7 +538,7 @@ test_killed_before_first_sync (void)
     }
   g_test_message ("second session: %u of %u stored, %u missing", backlog - missing, backlog,
                   missing);
-  remove_dir (dir);
+  core_test_remove_dir (dir);
   /* The first catch-up pages the archive's recent window, not just its
    * newest page, so the backlog the killed session was handed is back. */
   g_assert_cmpuint (missing, ==, 0);
@@ -618,18 +548,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  if (!xmpp_test_start_server (NULL))
+  if (!core_test_init_with_server (&argc, &argv))
     return g_test_run ();
 
   g_test_add_func ("/core/kill-burst/twenty-sigkills", test_kill_burst);
   g_test_add_func ("/core/kill-burst/killed-before-first-sync", test_killed_before_first_sync);
 
-  status = g_test_run ();
-  if (status != 0)
-    xmpp_test_print_server_log (80);
-  xmpp_test_stop_server ();
-  return status;
+  return core_test_run_with_server_log (80);
 }

@@ -14,111 +14,41 @@
 #include "confab-roster-model.h"
 #include "confab-xmpp-presence.h"
 #include "confab-xmpp-roster.h"
-#include "xmpp-test-util.h"
+#include "core-test-util.h"
 
 #define WAIT_SECONDS 30
 #define N_BIG 2000
 
-typedef struct {
-  char                 *dir;
-  char                 *path;
-  ConfabDatabase       *db;
-  ConfabSecretStore    *secrets;
-  ConfabHistoryStore   *history;
-  ConfabAccountManager *manager;
-} Fixture;
+typedef CoreTestProfile Fixture;
 
 /* ---- Helpers ------------------------------------------------------------------ */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main context until @condition holds (bounded). */
 static gboolean
-wait_until (Condition condition,
-            gpointer  data)
+wait_until (XmppTestCondition condition,
+            gpointer          data)
 {
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, deadline_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return condition (data);
+  return xmpp_test_wait_until (condition, data, WAIT_SECONDS);
 }
 
 static void
-spin (guint ms)
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  core_test_profile_open (f, "confab-roster-XXXXXX");
 }
-
-static char *
-address (const char *localpart)
-{
-  return g_strdup_printf ("%s@%s", localpart, CONFAB_TEST_DOMAIN);
-}
-
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Waiter;
 
 static void
-waiter_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
 {
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-  waiter->done = TRUE;
+  core_test_profile_close (f);
 }
 
 static gboolean
-is_online (gpointer data)
-{
-  return confab_account_get_state (data) == CONFAB_ACCOUNT_STATE_ONLINE;
-}
-
-static ConfabAccount *
-add_account (Fixture    *f,
-             const char *localpart)
-{
-  g_autofree char *jid = address (localpart);
-  g_autofree char *password = xmpp_test_password (localpart);
-  g_autoptr(GError) error = NULL;
-  Waiter waiter = { 0 };
-  ConfabAccount *account;
-
-  confab_account_manager_add_async (f->manager, jid, password, "127.0.0.1",
-                                    confab_test_server_get_port (xmpp_test_server ()),
-                                    FALSE, NULL, TRUE, NULL, waiter_cb, &waiter);
-  g_assert_true (xmpp_test_wait_for (&waiter.done, WAIT_SECONDS));
-  account = confab_account_manager_add_finish (f->manager, waiter.result, &error);
-  g_object_unref (waiter.result);
-  g_assert_no_error (error);
-  g_assert_true (wait_until (is_online, account));
-  g_object_unref (account);  /* the manager keeps it */
-  return account;
-}
-
-static gboolean
-action (ConfabRosterModel *roster,
-        Waiter            *waiter,
-        GError           **error)
+action (ConfabRosterModel  *roster,
+        XmppTestWaiter     *waiter,
+        GError            **error)
 {
   gboolean ok;
 
@@ -127,53 +57,6 @@ action (ConfabRosterModel *roster,
   g_clear_object (&waiter->result);
   waiter->done = FALSE;
   return ok;
-}
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("confab-roster-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "confab.db", NULL);
-  f->db = confab_database_open (f->path, CONFAB_DATABASE_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  f->history = confab_history_store_new (f->path, &error);
-  g_assert_no_error (error);
-  f->secrets = confab_secret_store_new ();
-  f->manager = confab_account_manager_new (f->db, f->secrets);
-  confab_account_manager_set_history_store (f->manager, f->history);
-  if (xmpp_test_server () != NULL)
-    confab_account_manager_set_tls_database (f->manager,
-                                             confab_test_server_get_tls_database (xmpp_test_server ()));
-  g_assert_true (confab_account_manager_load (f->manager, &error));
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->manager);
-  spin (200);  /* let the streams close */
-  g_clear_object (&f->history);
-  g_clear_object (&f->secrets);
-  g_clear_object (&f->db);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
 }
 
 typedef struct {
@@ -381,18 +264,18 @@ test_big_roster (void)
 
   /* Actions need a connection, and a valid bare JID. */
   {
-    Waiter waiter = { 0 };
+    XmppTestWaiter waiter = { 0 };
     g_autoptr(GError) error = NULL;
 
-    confab_roster_model_add_contact_async (roster, "not a jid@@", NULL, NULL, NULL, waiter_cb, &waiter);
+    confab_roster_model_add_contact_async (roster, "not a jid@@", NULL, NULL, NULL, xmpp_test_waiter_cb, &waiter);
     g_assert_false (action (roster, &waiter, &error));
     g_assert_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_INVALID);
     g_clear_error (&error);
-    confab_roster_model_add_contact_async (roster, "x@example.org/res", NULL, NULL, NULL, waiter_cb, &waiter);
+    confab_roster_model_add_contact_async (roster, "x@example.org/res", NULL, NULL, NULL, xmpp_test_waiter_cb, &waiter);
     g_assert_false (action (roster, &waiter, &error));
     g_assert_error (error, CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_INVALID);
     g_clear_error (&error);
-    confab_roster_model_remove_contact_async (roster, "user0001@example.org", NULL, waiter_cb, &waiter);
+    confab_roster_model_remove_contact_async (roster, "user0001@example.org", NULL, xmpp_test_waiter_cb, &waiter);
     g_assert_false (action (roster, &waiter, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
   }
@@ -531,14 +414,14 @@ static void
 test_subscription_flow (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autofree char *alice_jid = address ("alice");
-  g_autofree char *bob_jid = address ("bob");
-  g_autofree char *carol_jid = address ("carol");
+  g_autofree char *alice_jid = core_test_address ("alice");
+  g_autofree char *bob_jid = core_test_address ("bob");
+  g_autofree char *carol_jid = core_test_address ("carol");
   ConfabAccount *alice, *bob;
   ConfabRosterModel *alice_roster, *bob_roster;
   const char * const groups[] = { "Friends", NULL };
   const char * const new_groups[] = { "Work", "Friends", NULL };
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
   Changes changes = { 0 };
   ConfabContact *contact;
@@ -550,14 +433,14 @@ test_subscription_flow (Fixture       *f,
       return;
     }
 
-  alice = add_account (f, "alice");
-  bob = add_account (f, "bob");
+  alice = core_test_add_online_account (f->manager, "alice", WAIT_SECONDS);
+  bob = core_test_add_online_account (f->manager, "bob", WAIT_SECONDS);
   alice_roster = confab_account_get_roster (alice);
   bob_roster = confab_account_get_roster (bob);
 
   /* Alice adds Bob: a real roster set, then the server's push. */
   confab_roster_model_add_contact_async (alice_roster, bob_jid, "Bobby", groups, NULL,
-                                         waiter_cb, &waiter);
+                                         xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (has_contact, &(Lookup) { alice_roster, bob_jid }));
@@ -611,7 +494,7 @@ test_subscription_flow (Fixture       *f,
   g_assert_true (wait_until (contact_matches, &(ContactCheck) { alice_roster, bob_jid, is_dnd }));
 
   /* A second contact, then the rename that moves Bob past it. */
-  confab_roster_model_add_contact_async (alice_roster, carol_jid, NULL, NULL, NULL, waiter_cb, &waiter);
+  confab_roster_model_add_contact_async (alice_roster, carol_jid, NULL, NULL, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_true (wait_until (has_contact, &(Lookup) { alice_roster, carol_jid }));
   n = g_list_model_get_n_items (G_LIST_MODEL (alice_roster));
@@ -623,7 +506,7 @@ test_subscription_flow (Fixture       *f,
   }
   g_signal_connect (alice_roster, "items-changed", G_CALLBACK (items_changed_cb), &changes);
   confab_roster_model_update_contact_async (alice_roster, bob_jid, "Zed", new_groups, NULL,
-                                            waiter_cb, &waiter);
+                                            xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (contact_matches, &(ContactCheck) { alice_roster, bob_jid, is_renamed }));
@@ -643,11 +526,11 @@ test_subscription_flow (Fixture       *f,
   g_signal_handlers_disconnect_by_data (alice_roster, &changes);
 
   /* XEP-0191: block and unblock, as the server pushes it. */
-  confab_roster_model_set_blocked_async (alice_roster, carol_jid, TRUE, NULL, waiter_cb, &waiter);
+  confab_roster_model_set_blocked_async (alice_roster, carol_jid, TRUE, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (contact_matches, &(ContactCheck) { alice_roster, carol_jid, is_blocked }));
-  confab_roster_model_set_blocked_async (alice_roster, carol_jid, FALSE, NULL, waiter_cb, &waiter);
+  confab_roster_model_set_blocked_async (alice_roster, carol_jid, FALSE, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_true (wait_until (contact_matches, &(ContactCheck) { alice_roster, carol_jid, is_unblocked }));
 
@@ -685,11 +568,11 @@ test_subscription_flow (Fixture       *f,
   g_assert_cmpint (confab_account_get_state (bob), ==, CONFAB_ACCOUNT_STATE_OFFLINE);
 
   /* Removal (RFC 6121 §2.5), which also leaves the server clean. */
-  confab_roster_model_remove_contact_async (alice_roster, bob_jid, NULL, waiter_cb, &waiter);
+  confab_roster_model_remove_contact_async (alice_roster, bob_jid, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (lacks_contact, &(Lookup) { alice_roster, bob_jid }));
-  confab_roster_model_remove_contact_async (alice_roster, carol_jid, NULL, waiter_cb, &waiter);
+  confab_roster_model_remove_contact_async (alice_roster, carol_jid, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_true (wait_until (lacks_contact, &(Lookup) { alice_roster, carol_jid }));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (alice_roster)), ==, 0);
@@ -698,18 +581,18 @@ test_subscription_flow (Fixture       *f,
    * §2.5.2) but left Alice in his roster; he removes her and then denies a
    * new request. */
   confab_account_set_own_presence (bob, CONFAB_ACCOUNT_PRESENCE_AVAILABLE, NULL);
-  g_assert_true (wait_until (is_online, bob));
+  g_assert_true (wait_until (core_test_account_is_online, bob));
   g_assert_true (wait_until (contact_matches, &(ContactCheck) { bob_roster, alice_jid, is_unsubscribed }));
-  confab_roster_model_remove_contact_async (bob_roster, alice_jid, NULL, waiter_cb, &waiter);
+  confab_roster_model_remove_contact_async (bob_roster, alice_jid, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (bob_roster, &waiter, &error));
   g_assert_no_error (error);
   g_assert_true (wait_until (lacks_contact, &(Lookup) { bob_roster, alice_jid }));
-  confab_roster_model_add_contact_async (alice_roster, bob_jid, NULL, NULL, NULL, waiter_cb, &waiter);
+  confab_roster_model_add_contact_async (alice_roster, bob_jid, NULL, NULL, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_true (wait_until (has_request, bob_roster));
   confab_roster_model_deny_request (bob_roster, alice_jid);
   g_assert_true (wait_until (no_request, bob_roster));
-  confab_roster_model_remove_contact_async (alice_roster, bob_jid, NULL, waiter_cb, &waiter);
+  confab_roster_model_remove_contact_async (alice_roster, bob_jid, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (action (alice_roster, &waiter, &error));
   g_assert_true (wait_until (lacks_contact, &(Lookup) { alice_roster, bob_jid }));
 }
@@ -718,18 +601,13 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
 
-  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") == 0)
-    xmpp_test_start_server (NULL);
+  core_test_start_server_in_session ();
 
   g_test_add_func ("/core/roster-model/big-roster", test_big_roster);
   g_test_add ("/core/roster-model/subscription-flow", Fixture, NULL,
               fixture_set_up, test_subscription_flow, fixture_tear_down);
 
-  ret = g_test_run ();
-  xmpp_test_stop_server ();
-  return ret;
+  return core_test_run ();
 }

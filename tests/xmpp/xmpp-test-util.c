@@ -58,17 +58,12 @@ xmpp_test_stream_new (const char *localpart,
   return stream;
 }
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+void
+xmpp_test_waiter_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  Waiter *waiter = user_data;
+  XmppTestWaiter *waiter = user_data;
 
   waiter->result = g_object_ref (result);
   waiter->done = TRUE;
@@ -97,15 +92,45 @@ xmpp_test_wait_for (gboolean *flag,
   return *flag;
 }
 
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;  /* only wakes the loop up */
+}
+
+gboolean
+xmpp_test_wait_until (XmppTestCondition condition,
+                      gpointer          data,
+                      guint             seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint tick_id = g_timeout_add (50, tick_cb, NULL);
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+  return condition (data);
+}
+
+void
+xmpp_test_run_for (guint milliseconds)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (milliseconds, deadline_cb, &expired);  /* removes itself */
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 gboolean
 xmpp_test_connect (ConfabXmppStream *stream,
                    const char       *password,
                    GError          **error)
 {
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   gboolean ok;
 
-  confab_xmpp_stream_connect_async (stream, password, NULL, waiter_cb, &waiter);
+  confab_xmpp_stream_connect_async (stream, password, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, ASYNC_LIMIT_SECONDS));
   ok = confab_xmpp_stream_connect_finish (stream, waiter.result, error);
   g_object_unref (waiter.result);
@@ -131,10 +156,10 @@ xmpp_test_send_iq (ConfabXmppStream *stream,
                    GCancellable     *cancellable,
                    GError          **error)
 {
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   ConfabXmppNode *reply;
 
-  confab_xmpp_stream_send_iq_async (stream, iq, timeout_seconds, cancellable, waiter_cb, &waiter);
+  confab_xmpp_stream_send_iq_async (stream, iq, timeout_seconds, cancellable, xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, ASYNC_LIMIT_SECONDS));
   reply = confab_xmpp_stream_send_iq_finish (stream, waiter.result, error);
   g_object_unref (waiter.result);
@@ -144,10 +169,10 @@ xmpp_test_send_iq (ConfabXmppStream *stream,
 void
 xmpp_test_close (ConfabXmppStream *stream)
 {
-  Waiter waiter = { 0 };
+  XmppTestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
 
-  confab_xmpp_stream_close_async (stream, NULL, waiter_cb, &waiter);
+  confab_xmpp_stream_close_async (stream, NULL, xmpp_test_waiter_cb, &waiter);
   g_assert_true (xmpp_test_wait_for (&waiter.done, ASYNC_LIMIT_SECONDS));
   g_assert_true (confab_xmpp_stream_close_finish (stream, waiter.result, &error));
   g_assert_no_error (error);

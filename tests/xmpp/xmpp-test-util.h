@@ -36,6 +36,31 @@ void              xmpp_test_close            (ConfabXmppStream *stream);
 /* Iterates the main context until *@flag is TRUE or @seconds pass. */
 gboolean          xmpp_test_wait_for         (gboolean   *flag,
                                               guint       seconds);
+
+typedef gboolean (*XmppTestCondition) (gpointer data);
+
+/* Iterates the main context until @condition (@data) holds or @seconds
+ * pass; returns whether it holds. The condition is checked every 50 ms at
+ * least, since some state (a store's commits) changes in other threads
+ * without a main-context event to wake on. */
+gboolean          xmpp_test_wait_until       (XmppTestCondition condition,
+                                              gpointer          data,
+                                              guint             seconds);
+/* Iterates the main context for @milliseconds, whatever happens. */
+void              xmpp_test_run_for          (guint       milliseconds);
+
+/* The result of one async call, for a synchronous wait: pass
+ * xmpp_test_waiter_cb and the waiter as callback and data, wait for
+ * @done, then finish with @result (and unref it). */
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} XmppTestWaiter;
+
+void              xmpp_test_waiter_cb        (GObject      *object,
+                                              GAsyncResult *result,
+                                              gpointer      user_data);
+
 char             *xmpp_test_password         (const char *localpart);
 /* Prints the end of the server's log into the test output (for failures). */
 void              xmpp_test_print_server_log (guint       last_lines);
