@@ -33,6 +33,7 @@ struct _ConfabWindow
   ConfabAccountManager   *manager;
   ConfabConversationList *conversations;
   GtkFilterListModel     *filtered;
+  GtkSliceListModel      *slice;       /* the rows scrolled to so far */
   GtkCustomFilter        *filter;
   GtkSingleSelection     *selection;
   GtkStringList          *account_names;
@@ -158,6 +159,37 @@ ensure_style (GtkWidget *widget)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_set_data_full (G_OBJECT (display), "confab-window-css",
                           g_object_ref (provider), g_object_unref);
+}
+
+/* ---- Rows as far as scrolled ----------------------------------------------- */
+
+/* GTK 4.8's list view keeps a row widget for up to 200 items whatever its
+ * height: the list offers the first rows of filtered and grows as it is
+ * scrolled, so a long list costs neither startup time nor memory. */
+#define INITIAL_ROWS 30
+#define MORE_ROWS    30
+
+static void
+ensure_rows (ConfabWindow *self,
+             guint         n_rows)
+{
+  if (self->slice != NULL && gtk_slice_list_model_get_size (self->slice) < n_rows)
+    gtk_slice_list_model_set_size (self->slice, n_rows);
+}
+
+/* Within a page of the end: a few more rows. */
+static void
+on_list_scrolled_cb (ConfabWindow  *self,
+                     GtkAdjustment *adjustment)
+{
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  if (self->slice == NULL || page <= 0)
+    return;
+  if (gtk_adjustment_get_value (adjustment) + 2 * page >= gtk_adjustment_get_upper (adjustment)
+      && gtk_slice_list_model_get_size (self->slice)
+         < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    ensure_rows (self, gtk_slice_list_model_get_size (self->slice) + MORE_ROWS);
 }
 
 /* ---- Title and reading ----------------------------------------------------- */
@@ -312,6 +344,13 @@ sync_selection (ConfabWindow *self)
 
   if (self->selection == NULL || self->selecting)
     return;
+  if (self->current != NULL)
+    {
+      guint in_filtered = find_position (G_LIST_MODEL (self->filtered), self->current);
+
+      if (in_filtered != GTK_INVALID_LIST_POSITION)
+        ensure_rows (self, in_filtered + MORE_ROWS);
+    }
   position = self->current != NULL
              ? find_position (G_LIST_MODEL (self->selection), self->current)
              : GTK_INVALID_LIST_POSITION;
@@ -750,7 +789,21 @@ confab_window_setup_main (ConfabWindow *self)
   self->filter = gtk_custom_filter_new (filter_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->conversations)),
                                               g_object_ref (GTK_FILTER (self->filter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), 0, INITIAL_ROWS);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
+  {
+    GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->conversation_list));
+
+    if (adjustment != NULL)
+      {
+        g_signal_connect_object (adjustment, "value-changed",
+                                 G_CALLBACK (on_list_scrolled_cb), self, G_CONNECT_SWAPPED);
+        g_signal_connect_object (adjustment, "changed",
+                                 G_CALLBACK (on_list_scrolled_cb), self, G_CONNECT_SWAPPED);
+      }
+    else
+      ensure_rows (self, G_MAXUINT);
+  }
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -850,7 +903,9 @@ step_conversation (ConfabWindow *self,
 
   if (self->selection == NULL)
     return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  /* Over the whole list, not only the rows made so far (the slice starts
+   * at 0: its positions are filtered's). */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   if (n == 0)
     return;
   position = gtk_single_selection_get_selected (self->selection);
@@ -858,7 +913,7 @@ step_conversation (ConfabWindow *self,
     position = step > 0 ? 0 : n - 1;
   else
     position = (position + n + step) % n;
-  next = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  next = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
   show_conversation (self, next);
 }
 
@@ -925,6 +980,7 @@ confab_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
   g_clear_object (&self->current);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->account_names);
