@@ -3,6 +3,7 @@
 
 #include "confab-account.h"
 #include "confab-account-sync.h"
+#include "confab-archive-fetch.h"
 #include "confab-contact.h"
 #include "confab-conversation-model-private.h"
 #include "confab-conversation-private.h"
@@ -33,6 +34,10 @@ struct _ConfabConversation
   ConfabXmppChatState     own_chat_state;
   guint                   paused_source;
   char                   *markable_id;
+
+  /* Archive fetches (confab_conversation_fetch_history()). */
+  GCancellable           *fetch_cancellable;  /* while one runs */
+  gboolean                archive_exhausted;  /* nothing older there */
 };
 
 G_DEFINE_FINAL_TYPE (ConfabConversation, confab_conversation, G_TYPE_OBJECT)
@@ -60,6 +65,8 @@ confab_conversation_dispose (GObject *object)
   ConfabConversation *self = CONFAB_CONVERSATION (object);
 
   g_clear_handle_id (&self->paused_source, g_source_remove);
+  g_cancellable_cancel (self->fetch_cancellable);
+  g_clear_object (&self->fetch_cancellable);
   if (self->contact != NULL)
     g_signal_handlers_disconnect_by_data (self->contact, self);
   g_clear_object (&self->contact);
@@ -405,6 +412,61 @@ confab_conversation_get_messages (ConfabConversation *self)
   model = confab_conversation_model_new (self->store, self->conversation_id);
   g_weak_ref_set (&self->messages, model);
   return model;
+}
+
+/* ---- History from the archive ------------------------------------------------ */
+
+static void
+history_fetched_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ConfabConversation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean complete = FALSE;
+  guint n_new = 0;
+
+  if (!confab_archive_fetch_finish (result, &n_new, &complete, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Fetching history with %s: %s", self->peer, error->message);
+    }
+  else if (complete || n_new == 0)
+    {
+      /* The archive has nothing before what we have (or only what we have:
+       * asking again would bring the same page). */
+      self->archive_exhausted = TRUE;
+    }
+  g_clear_object (&self->fetch_cancellable);
+}
+
+gboolean
+confab_conversation_can_fetch_history (ConfabConversation *self)
+{
+  g_return_val_if_fail (CONFAB_IS_CONVERSATION (self), FALSE);
+
+  return self->store != NULL && !self->archive_exhausted;
+}
+
+void
+confab_conversation_fetch_history (ConfabConversation *self,
+                                   ConfabArchiveFetch  what)
+{
+  ConfabXmppStream *stream;
+
+  g_return_if_fail (CONFAB_IS_CONVERSATION (self));
+
+  if (self->store == NULL || self->fetch_cancellable != NULL
+      || (what == CONFAB_ARCHIVE_FETCH_OLDER && self->archive_exhausted))
+    return;
+  stream = confab_account_get_stream (self->account);
+  if (confab_xmpp_stream_get_state (stream) != CONFAB_XMPP_STREAM_STATE_BOUND)
+    return;
+
+  self->fetch_cancellable = g_cancellable_new ();
+  confab_archive_fetch_async (stream, self->store, confab_account_get_row_id (self->account),
+                              self->peer, what, CONFAB_CONVERSATION_MODEL_PAGE_SIZE,
+                              self->fetch_cancellable, history_fetched_cb, g_object_ref (self));
 }
 
 /* ---- Actions ------------------------------------------------------------------ */

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "confab-archive-fetch.h"
 #include "confab-conversation-model.h"
 #include "confab-history-store.h"
 #include "confab-message-item.h"
@@ -45,6 +46,17 @@ ConfabXmppPresenceShow   confab_conversation_get_show            (ConfabConversa
 
 /* The messages (transfer full); see ConfabConversationModel. */
 ConfabConversationModel *confab_conversation_get_messages        (ConfabConversation *self);
+
+/* Asks the account's archive (XEP-0313) for this conversation's history:
+ * NEWEST when the conversation is opened while the account is still
+ * catching up (so the one in view is filled first), OLDER when the user
+ * scrolls back past what is stored. The messages appear in the model as
+ * they are stored. Does nothing while a fetch runs, when offline, or (for
+ * OLDER) once the archive said it has nothing older. */
+void                     confab_conversation_fetch_history       (ConfabConversation *self,
+                                                                  ConfabArchiveFetch  what);
+/* FALSE once the archive has nothing older than what is stored. */
+gboolean                 confab_conversation_can_fetch_history   (ConfabConversation *self);
 
 /* Sends @body, replying to @reply_to (nullable: a ConfabMessageItem of this
  * conversation; XEP-0461 with a fallback quote). Returns the new message's

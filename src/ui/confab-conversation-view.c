@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "confab-account.h"
+#include "confab-account-sync.h"
 #include "confab-contact.h"
 #include "confab-conversation-view.h"
 #include "confab-message-row.h"
@@ -146,14 +147,30 @@ scroll_to_bottom (ConfabConversationView *self)
                             - gtk_adjustment_get_page_size (adjustment));
 }
 
+/* Older messages exist in the local history, or perhaps in the archive. */
+static gboolean
+may_load_older (ConfabConversationView *self)
+{
+  if (self->messages == NULL)
+    return FALSE;
+  return confab_conversation_model_get_has_older (self->messages)
+         || (self->conversation != NULL && confab_conversation_can_fetch_history (self->conversation));
+}
+
 static gboolean
 load_older_cb (gpointer user_data)
 {
   ConfabConversationView *self = user_data;
 
   self->load_older_id = 0;
-  if (self->messages != NULL && confab_conversation_model_get_has_older (self->messages))
+  if (self->messages == NULL)
+    return G_SOURCE_REMOVE;
+  /* Local pages first; past the start of the local history, the archive
+   * (its messages are inserted above as they are stored). */
+  if (confab_conversation_model_get_has_older (self->messages))
     confab_conversation_model_load_older (self->messages);
+  else if (self->conversation != NULL)
+    confab_conversation_fetch_history (self->conversation, CONFAB_ARCHIVE_FETCH_OLDER);
   return G_SOURCE_REMOVE;
 }
 
@@ -189,8 +206,7 @@ on_value_changed_cb (ConfabConversationView *self,
   /* Only a move towards the top loads more: while a conversation opens,
    * the view starts at the top before it is put at the bottom. */
   if (moved_up && value < MAX (page / 2, EDGE_PIXELS) && upper > page
-      && self->messages != NULL && confab_conversation_model_get_has_older (self->messages)
-      && self->load_older_id == 0)
+      && may_load_older (self) && self->load_older_id == 0)
     self->load_older_id = g_idle_add_full (G_PRIORITY_LOW, load_older_cb, self, NULL);
 
   if (moved_down && value + page > upper - MAX (page / 2, EDGE_PIXELS)
@@ -213,7 +229,7 @@ on_adjustment_changed_cb (ConfabConversationView *self,
    * even at the height of a one-line message. */
   if (gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment)
       && gtk_adjustment_get_page_size (adjustment) > 0
-      && self->messages != NULL && confab_conversation_model_get_has_older (self->messages)
+      && may_load_older (self)
       && g_list_model_get_n_items (G_LIST_MODEL (self->messages)) * MIN_ROW_PIXELS
          < gtk_adjustment_get_page_size (adjustment)
       && self->load_older_id == 0)
@@ -485,9 +501,15 @@ confab_conversation_view_set_conversation (ConfabConversationView *self,
     {
       /* Holding the model keeps it loaded; the conversation drops it when
        * no view holds it any more. */
+      ConfabAccountSync *sync = confab_account_get_sync (confab_conversation_get_account (conversation));
+
       self->messages = confab_conversation_get_messages (conversation);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->messages)));
       gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+      /* While the account still catches up on its archive, the
+       * conversation in view gets its newest page first. */
+      if (sync != NULL && confab_account_sync_get_catching_up (sync))
+        confab_conversation_fetch_history (conversation, CONFAB_ARCHIVE_FETCH_NEWEST);
     }
 
   /* A conversation opens at its newest message. */

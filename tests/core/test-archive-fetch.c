@@ -7,10 +7,12 @@
 #include <glib/gstdio.h>
 
 #include "confab-archive-fetch.h"
+#include "confab-conversation-list.h"
 #include "confab-core-error.h"
 #include "confab-database.h"
 #include "confab-xmpp-message.h"
 #include "confab-xmpp-modules.h"
+#include "core-test-util.h"
 #include "xmpp-test-util.h"
 
 #define N_ARCHIVED 120
@@ -206,6 +208,85 @@ test_newest_then_older (void)
   g_rmdir (dir);
 }
 
+static gboolean
+has_n_items (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_list_model_get_n_items (args[0]) >= GPOINTER_TO_UINT (args[1]);
+}
+
+static gboolean
+fetch_settled (gpointer conversation)
+{
+  return !confab_conversation_can_fetch_history (conversation);
+}
+
+/* The conversation's fetch, as the view calls it: after the catch-up has
+ * everything, asking for older history stores nothing twice and tells the
+ * view to stop asking. */
+static void
+test_conversation_fetch (void)
+{
+  CoreTestProfile profile = { 0 };
+  g_autofree char *alice_name = core_test_fresh_account ("conv-fetch", "alice");
+  g_autofree char *bob_name = core_test_fresh_account ("conv-fetch", "bob");
+  g_autofree char *bob_jid = core_test_address (bob_name);
+  g_autoptr(ConfabXmppStream) bob = NULL;
+  g_autoptr(ConfabJid) alice_bare = NULL;
+  g_autoptr(ConfabConversationModel) messages = NULL;
+  g_autofree char *alice_jid = core_test_address (alice_name);
+  ConfabXmppMessages *module;
+  ConfabConversation *conversation;
+  ConfabAccount *account;
+  gboolean flag = FALSE;
+  gpointer args[2];
+
+  if (g_strcmp0 (g_getenv ("CONFAB_IN_SESSION"), "1") != 0)
+    {
+      g_test_skip ("Needs the Secret Service: run under tools/with-session");
+      return;
+    }
+
+  alice_bare = confab_jid_parse (alice_jid, NULL);
+  bob = xmpp_test_stream_new (bob_name, 0);
+  confab_xmpp_add_standard_modules (bob);
+  xmpp_test_connect_ok (bob);
+  module = CONFAB_XMPP_MESSAGES (confab_xmpp_stream_get_module (bob, CONFAB_TYPE_XMPP_MESSAGES));
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("n %03u", i);
+      g_autofree char *id = confab_xmpp_messages_send_chat (module, alice_bare, body, NULL);
+
+      g_assert_nonnull (id);
+    }
+  xmpp_test_wait_for (&flag, 1);
+
+  core_test_profile_open (&profile, "confab-conv-fetch-XXXXXX");
+  account = core_test_add_online_account (profile.manager, alice_name, 60);
+  conversation = confab_conversation_list_ensure (confab_account_manager_get_conversations (profile.manager),
+                                                  account, bob_jid);
+  g_assert_nonnull (conversation);
+  messages = confab_conversation_get_messages (conversation);
+  args[0] = messages;
+  args[1] = GUINT_TO_POINTER (10);
+  g_assert_true (xmpp_test_wait_until (has_n_items, args, 60));
+  g_assert_false (confab_conversation_model_get_has_older (messages));
+  g_assert_true (confab_conversation_can_fetch_history (conversation));
+
+  confab_conversation_fetch_history (conversation, CONFAB_ARCHIVE_FETCH_OLDER);
+  g_assert_true (xmpp_test_wait_until (fetch_settled, conversation, 30));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 10);
+  /* Once exhausted, asking again does nothing. */
+  confab_conversation_fetch_history (conversation, CONFAB_ARCHIVE_FETCH_OLDER);
+  xmpp_test_run_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (messages)), ==, 10);
+
+  g_clear_object (&messages);
+  xmpp_test_close (bob);
+  core_test_profile_close (&profile);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -216,6 +297,7 @@ main (int    argc,
   if (!xmpp_test_start_server (NULL))
     return g_test_run ();
   g_test_add_func ("/core/archive-fetch/newest-then-older", test_newest_then_older);
+  g_test_add_func ("/core/archive-fetch/conversation", test_conversation_fetch);
   status = g_test_run ();
   xmpp_test_stop_server ();
   return status;
