@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "confab-contact-row.h"
@@ -170,6 +172,42 @@ find_conversation (ConfabNotifier                   *self,
   return conversation;
 }
 
+
+/* Notification servers that advertise "body-markup" (freedesktop
+ * Notifications §"Markup") parse the body as markup, and GNotification
+ * cannot say it is plain text. So the three characters that markup is made
+ * of become look-alikes no parser reads: a contact's "<img src=…>" stays
+ * text on every desktop. Takes @text; returns it, or a new string in its
+ * place when something was replaced. */
+static char *
+neutralize_markup (char *text)
+{
+  GString *out;
+
+  if (strpbrk (text, "<>&") == NULL)
+    return text;
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '<':
+          g_string_append (out, "\u2039");  /* ‹ */
+          break;
+        case '>':
+          g_string_append (out, "\u203A");  /* › */
+          break;
+        case '&':
+          g_string_append (out, "\uFF06");  /* ＆ */
+          break;
+        default:
+          g_string_append_c (out, *p);
+        }
+    }
+  g_free (text);
+  return g_string_free (out, FALSE);
+}
+
 static GNotification *
 build_notification (ConfabNotifier                  *self,
                     ConfabAccount                   *account,
@@ -202,6 +240,8 @@ build_notification (ConfabNotifier                  *self,
     body = confab_display_text (message->body, BODY_MAX_CHARS);
   else
     body = g_strdup (_("New message"));
+  title = neutralize_markup (title);
+  body = neutralize_markup (body);
 
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);

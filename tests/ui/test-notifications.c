@@ -214,6 +214,19 @@ shows_body (gpointer data)
   return sent != NULL && strstr (sent->body, data) != NULL;
 }
 
+/* A body written as markup reaches the desktop as text no notification
+ * server parses (some parse bodies as markup). */
+static void
+test_markup_neutralized (void)
+{
+  const char *shown = "\u2039b\u203Abold\u2039/b\u203A \uFF06 \u2039img src=x\u203A";
+
+  send_from (f.bob_account, "<b>bold</b> & <img src=x>");
+  g_assert_true (ui_test_wait_until (shows_body, (gpointer) shown, WAIT_SECONDS));
+  g_assert_null (strpbrk (last_send ()->body, "<>&"));
+  g_assert_null (strpbrk (last_send ()->title, "<>&"));
+}
+
 static void
 test_flood_is_one (void)
 {
@@ -339,6 +352,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/notifications/not-in-view", test_not_in_view);
   g_test_add_func ("/ui/notifications/flood-is-one", test_flood_is_one);
+  g_test_add_func ("/ui/notifications/markup-neutralized", test_markup_neutralized);
   g_test_add_func ("/ui/notifications/read-withdraws", test_read_withdraws);
   g_test_add_func ("/ui/notifications/in-view-is-silent", test_in_view_is_silent);
   g_test_add_func ("/ui/notifications/preference-off", test_preference_off);
