@@ -370,11 +370,35 @@ on_list_items_changed_cb (ConfabWindow *self)
   sync_selection (self);
 }
 
+/* The conversation page (view, composer, message list) is built when the
+ * first conversation is opened: on launch the window shows "No Conversation
+ * Selected", and building it then cost launch time and memory. */
+static ConfabConversationView *
+ensure_conversation_view (ConfabWindow *self)
+{
+  gboolean folded;
+
+  if (self->conversation_view != NULL)
+    return self->conversation_view;
+
+  self->conversation_view = g_object_new (CONFAB_TYPE_CONVERSATION_VIEW, NULL);
+  gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->conversation_view), "conversation");
+  if (self->manager != NULL)
+    confab_conversation_view_set_manager (self->conversation_view, self->manager);
+  folded = adw_leaflet_get_folded (self->leaflet);
+  adw_header_bar_set_show_start_title_buttons (confab_conversation_view_get_header_bar (self->conversation_view),
+                                               folded);
+  confab_conversation_view_set_show_back_button (self->conversation_view, folded);
+  return self->conversation_view;
+}
+
 static void
 show_conversation (ConfabWindow       *self,
                    ConfabConversation *conversation)
 {
-  if (self->current != conversation)
+  if (conversation != NULL)
+    ensure_conversation_view (self);
+  if (self->current != conversation && self->conversation_view != NULL)
     {
       if (self->current != NULL)
         g_signal_handlers_disconnect_by_func (self->current, on_current_unread_changed_cb, self);
@@ -430,14 +454,18 @@ static void
 on_leaflet_folded_cb (ConfabWindow *self)
 {
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
-  AdwHeaderBar *content_header = confab_conversation_view_get_header_bar (self->conversation_view);
 
   /* One set of window buttons: at the ends of the window when unfolded,
    * on every page when folded. */
   adw_header_bar_set_show_end_title_buttons (self->sidebar_header, folded);
-  adw_header_bar_set_show_start_title_buttons (content_header, folded);
   adw_header_bar_set_show_start_title_buttons (self->empty_header, folded);
-  confab_conversation_view_set_show_back_button (self->conversation_view, folded);
+  if (self->conversation_view != NULL)
+    {
+      AdwHeaderBar *content_header = confab_conversation_view_get_header_bar (self->conversation_view);
+
+      adw_header_bar_set_show_start_title_buttons (content_header, folded);
+      confab_conversation_view_set_show_back_button (self->conversation_view, folded);
+    }
   maybe_mark_read (self);
 }
 
@@ -823,7 +851,8 @@ confab_window_setup_main (ConfabWindow *self)
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   gtk_drop_down_set_expression (self->account_dropdown, expression);
 
-  confab_conversation_view_set_manager (self->conversation_view, self->manager);
+  if (self->conversation_view != NULL)
+    confab_conversation_view_set_manager (self->conversation_view, self->manager);
 
   g_signal_connect_object (self->conversations, "notify::unread-count",
                            G_CALLBACK (sync_title), self, G_CONNECT_SWAPPED);
@@ -845,6 +874,7 @@ confab_window_show_profile_error (ConfabWindow *self)
                         : NULL;
   g_autofree char *reason = error != NULL ? confab_error_describe (error) : NULL;
 
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
   adw_status_page_set_description (self->error_page,
                                    reason != NULL ? reason
                                    : _("Confab could not open its database. Your messages and accounts are unchanged."));
@@ -978,6 +1008,8 @@ confab_window_dispose (GObject *object)
   if (self->conversation_list != NULL)
     gtk_list_view_set_model (self->conversation_list, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONFAB_TYPE_WINDOW);
+  /* Owned by content_stack, which the template disposed. */
+  self->conversation_view = NULL;
   g_clear_object (&self->current);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
@@ -1051,7 +1083,6 @@ confab_window_class_init (ConfabWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (CONFAB_TYPE_CONVERSATION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/im/confab/Confab/confab-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, main_stack);
@@ -1070,7 +1101,6 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, conversation_list);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, empty_header);
-  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, conversation_view);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_visible_child_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_account_selected_cb);

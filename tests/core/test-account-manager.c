@@ -324,6 +324,109 @@ test_missing_password (Fixture       *f,
                    "No password saved for this account");
 }
 
+/* The login keyring of tools/with-session, locked and unlocked through the
+ * Secret Service (gnome-keyring's password interface, no prompt). */
+#define SECRETS_NAME "org.freedesktop.secrets"
+#define SECRETS_PATH "/org/freedesktop/secrets"
+#define WITH_SESSION_KEYRING_PASSWORD "confab-test-keyring"
+
+static char *
+default_collection (GDBusConnection *bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, SECRETS_NAME, SECRETS_PATH,
+                                       "org.freedesktop.Secret.Service", "ReadAlias",
+                                       g_variant_new ("(s)", "default"), G_VARIANT_TYPE ("(o)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(o)", &path);
+  g_assert_cmpstr (path, !=, "/");
+  return path;
+}
+
+static void
+set_keyring_locked (gboolean locked)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autofree char *collection = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  collection = default_collection (bus);
+  if (locked)
+    {
+      const char *paths[] = { collection, NULL };
+
+      reply = g_dbus_connection_call_sync (bus, SECRETS_NAME, SECRETS_PATH,
+                                           "org.freedesktop.Secret.Service", "Lock",
+                                           g_variant_new ("(^ao)", paths), NULL,
+                                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    }
+  else
+    {
+      g_autofree char *session = NULL;
+      g_autoptr(GVariant) opened = NULL;
+      const char *password = WITH_SESSION_KEYRING_PASSWORD;
+
+      opened = g_dbus_connection_call_sync (bus, SECRETS_NAME, SECRETS_PATH,
+                                            "org.freedesktop.Secret.Service", "OpenSession",
+                                            g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                            G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE,
+                                            -1, NULL, &error);
+      g_assert_no_error (error);
+      g_variant_get (opened, "(vo)", NULL, &session);
+      reply = g_dbus_connection_call_sync (bus, SECRETS_NAME, SECRETS_PATH,
+                                           "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                           "UnlockWithMasterPassword",
+                                           g_variant_new ("(o(o@ay@ays))", collection, session,
+                                                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                                                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                                                     strlen (password), 1),
+                                                          "text/plain"),
+                                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    }
+  g_assert_no_error (error);
+}
+
+/* A locked keyring: the account says so (an error state with its own
+ * words, no crash, no other source of the password). */
+static void
+test_locked_keyring (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConfabAccount) account = NULL;
+  g_autofree char *password = xmpp_test_password ("carol");
+
+  if (!in_session () || xmpp_test_server () == NULL)
+    return;
+
+  account = add_account (f, "carol", password, &error);
+  g_assert_no_error (error);
+  g_assert_true (connect_all_until (f, account, CONFAB_ACCOUNT_STATE_ONLINE));
+  g_assert_true (confab_account_manager_set_enabled (f->manager, account, FALSE, &error));
+  g_assert_no_error (error);
+
+  set_keyring_locked (TRUE);
+  g_assert_true (confab_account_manager_set_enabled (f->manager, account, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (connect_all_until (f, account, CONFAB_ACCOUNT_STATE_ERROR));
+  /* Either the service refused outright or its unlock prompt could not be
+   * shown here: both are "locked" for the user. */
+  g_assert_error ((GError *) confab_account_get_error (account),
+                  CONFAB_CORE_ERROR, CONFAB_CORE_ERROR_KEYRING_LOCKED);
+  g_assert_nonnull (confab_account_get_error_message (account));
+  g_test_message ("locked: %s", confab_account_get_error_message (account));
+
+  /* Unlocked again for the other tests. (Reconnecting after the unlock
+   * is not checked here: the error state stays until the user acts.) */
+  set_keyring_locked (FALSE);
+}
+
 static void
 items_changed_cb (GListModel *model,
                   guint       position,
@@ -576,6 +679,8 @@ main (int    argc,
               fixture_set_up, test_wrong_password, fixture_tear_down);
   g_test_add ("/core/account-manager/missing-password", Fixture, NULL,
               fixture_set_up, test_missing_password, fixture_tear_down);
+  g_test_add ("/core/account-manager/locked-keyring", Fixture, NULL,
+              fixture_set_up, test_locked_keyring, fixture_tear_down);
   g_test_add ("/core/account-manager/remove", Fixture, NULL,
               fixture_set_up, test_remove, fixture_tear_down);
   g_test_add ("/core/account-manager/ca-file", Fixture, NULL,
