@@ -55,7 +55,6 @@ struct _ConfabWindow
   GtkMenuButton          *presence_button;
   GtkBox                 *trouble_box;
   GtkRevealer            *sync_revealer;
-  GtkSpinner             *sync_spinner;
   GtkLabel               *sync_label;
   GtkDropDown            *account_dropdown;
   GtkStack               *list_stack;
@@ -603,7 +602,6 @@ sync_progress (ConfabWindow *self)
 
       gtk_label_set_text (self->sync_label, text);
     }
-  gtk_spinner_set_spinning (self->sync_spinner, catching_up);
   gtk_revealer_set_reveal_child (self->sync_revealer, catching_up);
 }
 
@@ -1094,7 +1092,6 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, presence_button);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, trouble_box);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, sync_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, account_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, list_stack);
