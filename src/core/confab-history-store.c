@@ -2234,6 +2234,31 @@ confab_history_store_get_catch_up_position (ConfabHistoryStore  *self,
   return id;
 }
 
+/* Steps @stmt (bound, from the reader) once: the id in column 0 of its
+ * row, and column 1 into *@column1 when asked; NULL without error when
+ * there is no row. */
+static char *
+read_one_id (ConfabHistoryStore  *self,
+             sqlite3_stmt        *stmt,
+             gint64              *column1,
+             GError             **error)
+{
+  char *id = NULL;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    {
+      id = column_strdup (stmt, 0);
+      if (column1 != NULL)
+        *column1 = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    confab_database_set_error (confab_database_get_handle (self->reader),
+                               "Could not read history", error);
+  return id;
+}
+
 char *
 confab_history_store_get_oldest_archive_id (ConfabHistoryStore  *self,
                                             gint64               conversation_id,
@@ -2241,8 +2266,6 @@ confab_history_store_get_oldest_archive_id (ConfabHistoryStore  *self,
                                             GError             **error)
 {
   sqlite3_stmt *stmt;
-  char *id = NULL;
-  int rc;
 
   g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
 
@@ -2256,18 +2279,7 @@ confab_history_store_get_oldest_archive_id (ConfabHistoryStore  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, conversation_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      id = column_strdup (stmt, 0);
-      if (timestamp != NULL)
-        *timestamp = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    confab_database_set_error (confab_database_get_handle (self->reader),
-                               "Could not read history", error);
-  return id;
+  return read_one_id (self, stmt, timestamp, error);
 }
 
 char *
@@ -2276,8 +2288,6 @@ confab_history_store_get_last_archive_id (ConfabHistoryStore  *self,
                                           GError             **error)
 {
   sqlite3_stmt *stmt;
-  char *id = NULL;
-  int rc;
 
   g_return_val_if_fail (CONFAB_IS_HISTORY_STORE (self), NULL);
 
@@ -2294,12 +2304,5 @@ confab_history_store_get_last_archive_id (ConfabHistoryStore  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    id = column_strdup (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    confab_database_set_error (confab_database_get_handle (self->reader),
-                               "Could not read history", error);
-  return id;
+  return read_one_id (self, stmt, NULL, error);
 }
