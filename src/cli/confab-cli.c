@@ -785,6 +785,13 @@ session_connect (Profile            *profile,
   confab_xmpp_stream_set_direct_tls (stream, confab_account_get_direct_tls (account));
   if (tls != NULL)
     confab_xmpp_stream_set_tls_database (stream, tls);
+  else if (!confab_account_prepare_tls (account, error))
+    {
+      /* A stored CA file that cannot be used: never the system's anchors. */
+      g_clear_object (sync_out);
+      *status = EXIT_TLS;
+      return NULL;
+    }
   confab_xmpp_stream_set_connect_timeout (stream, timeout);
   g_assert (confab_account_get_sync (account) != NULL);
   *sync_out = g_object_ref (confab_account_get_sync (account));

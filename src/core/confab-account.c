@@ -39,6 +39,7 @@ struct _ConfabAccount
   GTlsDatabase          *ca_database;        /* from ca_file: the only anchor */
   char                  *ca_file;
   GError                *ca_error;           /* why ca_file could not be loaded */
+  gboolean               ca_pending;         /* ca_file not parsed yet: no connection */
   /* Asked to connect while the stream was still closing: kept (and then
    * wiped) only until it is closed, since the reconnector cannot start on
    * a closing stream. */
@@ -779,7 +780,7 @@ confab_account_connect (ConfabAccount *self,
   g_return_if_fail (CONFAB_IS_ACCOUNT (self));
   g_return_if_fail (password != NULL);
 
-  if (self->ca_error != NULL)
+  if (!confab_account_prepare_tls (self, NULL))
     {
       /* Never the system's anchors instead of the chosen CA. */
       _confab_account_set_error_full (self, self->ca_error);
@@ -1024,6 +1025,7 @@ apply_ca (ConfabAccount *self,
           GTlsDatabase  *database,
           const GError  *load_error)
 {
+  self->ca_pending = FALSE;
   g_clear_error (&self->ca_error);
   if (ca_file != NULL && database == NULL)
     self->ca_error = load_error != NULL ? g_error_copy (load_error)
@@ -1040,26 +1042,58 @@ apply_ca (ConfabAccount *self,
     }
 }
 
-/* Loads @ca_file as the account's only trust anchor without saving it
- * (used when loading the accounts table). When it cannot be loaded the
- * account keeps it and refuses to connect, rather than fall back to other
+/* Takes @ca_file as the account's only trust anchor without saving it
+ * (used when loading the accounts table). The file is parsed when the
+ * account first connects: that loads the TLS library, which need not slow
+ * down the start of the app. A file that is gone fails now; either way
+ * the account then refuses to connect rather than fall back to other
  * anchors. */
 gboolean
 _confab_account_load_ca_file (ConfabAccount  *self,
                               const char     *ca_file,
                               GError        **error)
 {
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) local_error = NULL;
-
   if (ca_file != NULL && *ca_file == '\0')
     ca_file = NULL;
-  if (ca_file != NULL)
-    database = g_tls_file_database_new (ca_file, &local_error);
-  apply_ca (self, ca_file, database, local_error);
-  if (local_error != NULL)
+  if (ca_file != NULL && !g_file_test (ca_file, G_FILE_TEST_IS_REGULAR))
     {
+      g_autoptr(GError) local_error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                   "The CA file %s cannot be read", ca_file);
+
+      apply_ca (self, ca_file, NULL, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* The base anchors stay with the stream until the file is parsed:
+   * confab_account_prepare_tls() comes before any connection. */
+  apply_ca (self, NULL, NULL, NULL);
+  if (ca_file != NULL)
+    {
+      self->ca_file = g_strdup (ca_file);
+      self->ca_pending = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
+    }
+  return TRUE;
+}
+
+gboolean
+confab_account_prepare_tls (ConfabAccount  *self,
+                            GError        **error)
+{
+  g_return_val_if_fail (CONFAB_IS_ACCOUNT (self), FALSE);
+
+  if (self->ca_pending)
+    {
+      g_autoptr(GTlsDatabase) database = NULL;
+      g_autoptr(GError) load_error = NULL;
+      g_autofree char *ca_file = g_strdup (self->ca_file);
+
+      database = g_tls_file_database_new (ca_file, &load_error);
+      apply_ca (self, ca_file, database, load_error);
+    }
+  if (self->ca_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->ca_error));
       return FALSE;
     }
   return TRUE;

@@ -123,5 +123,10 @@ const char            *confab_account_get_ca_file       (ConfabAccount         *
 gboolean               confab_account_set_ca_file       (ConfabAccount         *self,
                                                          const char            *ca_file,
                                                          GError               **error);
+/* Parses the CA file (done at the first connection, not when the account is
+ * loaded) and gives the stream its trust anchors. FALSE: the CA file cannot
+ * be used and the account's stream must not connect. */
+gboolean               confab_account_prepare_tls       (ConfabAccount         *self,
+                                                         GError               **error);
 
 G_END_DECLS

@@ -173,6 +173,24 @@ quit_action_cb (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* The app's own icons, also when it runs uninstalled. Added when first
+ * needed: a change of the icon theme's paths makes GTK read the whole theme
+ * again on the main thread (a tenth of the launch time), which is why the
+ * application has no resource-base-path. */
+static void
+add_app_icons (GtkWindow *window)
+{
+  GdkDisplay *display = window != NULL ? gtk_widget_get_display (GTK_WIDGET (window))
+                                       : gdk_display_get_default ();
+  GtkIconTheme *theme;
+
+  if (display == NULL || g_object_get_data (G_OBJECT (display), "confab-app-icons") != NULL)
+    return;
+  theme = gtk_icon_theme_get_for_display (display);
+  gtk_icon_theme_add_resource_path (theme, "/im/confab/Confab/icons");
+  g_object_set_data (G_OBJECT (display), "confab-app-icons", GINT_TO_POINTER (TRUE));
+}
+
 static void
 about_action_cb (GSimpleAction *action,
                  GVariant      *parameter,
@@ -180,10 +198,12 @@ about_action_cb (GSimpleAction *action,
 {
   ConfabApplication *self = user_data;
   const char *developers[] = { "The Confab developers", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *about;
 
+  add_app_icons (parent);
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "transient-for", parent,
                         "application-name", _("Confab"),
                         "application-icon", APP_ID,
                         "developer-name", _("The Confab developers"),
@@ -622,6 +642,7 @@ confab_application_startup (GApplication *application)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *add_contact_accels[] = { "<Control>n", NULL };
   static const char *contacts_accels[] = { "<Control><Shift>c", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (confab_application_parent_class)->startup (application);
 
@@ -640,6 +661,7 @@ confab_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", shortcuts_accels);
   /* Ctrl+F and Ctrl+Shift+F are the window's (win.search-conversation,
    * win.search); app.search is for when there is no window. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.add-contact", add_contact_accels);
@@ -749,7 +771,9 @@ confab_application_new (void)
   return g_object_new (CONFAB_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
-                       "resource-base-path", "/im/confab/Confab",
+                       /* None: GtkApplication would add <base>/icons to the
+                        * icon theme at startup (see add_app_icons()). */
+                       "resource-base-path", NULL,
                        NULL);
 }
 

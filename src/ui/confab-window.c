@@ -43,16 +43,19 @@ struct _ConfabWindow
   GtkWidget              *welcome_page;
   guint                   n_accounts;
   gboolean                selecting;
+  guint                   grow_rows_id;
 
   /* template children */
   AdwToastOverlay        *toast_overlay;
   GtkStack               *main_stack;
-  AdwStatusPage          *error_page;
-  GtkBox                 *welcome_box;
+  GtkBox                 *welcome_box;        /* built when first shown */
   AdwLeaflet             *leaflet;
   GtkWidget              *sidebar;
   AdwHeaderBar           *sidebar_header;
   GtkMenuButton          *presence_button;
+  GtkMenuButton          *primary_menu_button;
+  GMenuModel             *presence_menu;
+  GMenuModel             *primary_menu;
   GtkBox                 *trouble_box;
   GtkRevealer            *sync_revealer;
   GtkLabel               *sync_label;
@@ -163,10 +166,11 @@ ensure_style (GtkWidget *widget)
 /* ---- Rows as far as scrolled ----------------------------------------------- */
 
 /* GTK 4.8's list view keeps a row widget for up to 200 items whatever its
- * height: the list offers the first rows of filtered and grows as it is
- * scrolled, so a long list costs neither startup time nor memory. */
-#define INITIAL_ROWS 30
-#define MORE_ROWS    30
+ * height: the list offers the first rows of filtered, as many as the
+ * window shows at first, and grows as it is scrolled (after the frame),
+ * so a long list costs neither startup time nor memory. */
+#define ROW_HEIGHT_MIN 52   /* the 40 px avatar and the row's margins */
+#define MORE_ROWS      30
 
 static void
 ensure_rows (ConfabWindow *self,
@@ -176,19 +180,86 @@ ensure_rows (ConfabWindow *self,
     gtk_slice_list_model_set_size (self->slice, n_rows);
 }
 
-/* Within a page of the end: a few more rows. */
+static guint
+initial_rows (ConfabWindow *self)
+{
+  int width = 0;
+  int height = 0;
+
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    return MORE_ROWS;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  return (guint) MAX (height, 294) / ROW_HEIGHT_MIN + 2;
+}
+
+static gboolean
+grow_rows_cb (gpointer user_data)
+{
+  ConfabWindow *self = user_data;
+
+  self->grow_rows_id = 0;
+  ensure_rows (self, gtk_slice_list_model_get_size (self->slice) + MORE_ROWS);
+  return G_SOURCE_REMOVE;
+}
+
+/* Within two pages of the end: more rows, once this frame is done. */
 static void
 on_list_scrolled_cb (ConfabWindow  *self,
                      GtkAdjustment *adjustment)
 {
   double page = gtk_adjustment_get_page_size (adjustment);
 
-  if (self->slice == NULL || page <= 0)
+  if (self->slice == NULL || page <= 0 || self->grow_rows_id != 0)
     return;
   if (gtk_adjustment_get_value (adjustment) + 2 * page >= gtk_adjustment_get_upper (adjustment)
       && gtk_slice_list_model_get_size (self->slice)
          < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
-    ensure_rows (self, gtk_slice_list_model_get_size (self->slice) + MORE_ROWS);
+    self->grow_rows_id = g_idle_add (grow_rows_cb, self);
+}
+
+/* ---- Pages and menus built when first needed (launch time) ----------------- */
+
+static void
+menu_button_popup_cb (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  gtk_menu_button_set_menu_model (button, user_data);
+}
+
+/* GtkMenuButton builds the whole popover as soon as it has a menu model:
+ * the model is given when the menu is first opened. */
+static void
+set_menu_when_opened (GtkMenuButton *button,
+                      GMenuModel    *menu)
+{
+  gtk_menu_button_set_create_popup_func (button, menu_button_popup_cb,
+                                         g_object_ref (menu), g_object_unref);
+}
+
+/* A page of the main stack with a flat header bar and the main menu;
+ * with @hide_title the header shows no title. Returns the page's box. */
+static GtkBox *
+add_page_with_menu (ConfabWindow *self,
+                    const char   *name,
+                    gboolean      hide_title)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *menu_button = gtk_menu_button_new ();
+
+  gtk_widget_add_css_class (header, "flat");
+  if (hide_title)
+    adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new ("", NULL));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
+  gtk_menu_button_set_primary (GTK_MENU_BUTTON (menu_button), TRUE);
+  gtk_widget_set_tooltip_text (menu_button, _("Main Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
+  set_menu_when_opened (GTK_MENU_BUTTON (menu_button), self->primary_menu);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_stack_add_named (self->main_stack, box, name);
+  return GTK_BOX (box);
 }
 
 /* ---- Title and reading ----------------------------------------------------- */
@@ -774,6 +845,8 @@ confab_window_sync_accounts (ConfabWindow *self)
       /* First run (or every account removed): the welcome page. */
       if (self->welcome_page == NULL)
         {
+          if (self->welcome_box == NULL)
+            self->welcome_box = add_page_with_menu (self, "welcome", TRUE);
           self->welcome_page = confab_welcome_page_new (self->manager);
           if (self->welcome_page != NULL)
             {
@@ -815,7 +888,8 @@ confab_window_setup_main (ConfabWindow *self)
   self->filter = gtk_custom_filter_new (filter_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->conversations)),
                                               g_object_ref (GTK_FILTER (self->filter)));
-  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), 0, INITIAL_ROWS);
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), 0,
+                                          initial_rows (self));
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   {
     GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->conversation_list));
@@ -871,11 +945,17 @@ confab_window_show_profile_error (ConfabWindow *self)
                         ? confab_application_get_profile_error (CONFAB_APPLICATION (application))
                         : NULL;
   g_autofree char *reason = error != NULL ? confab_error_describe (error) : NULL;
+  GtkBox *box = add_page_with_menu (self, "error", FALSE);
+  GtkWidget *page = adw_status_page_new ();
 
-  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
-  adw_status_page_set_description (self->error_page,
+  gtk_widget_set_name (page, "error_page");
+  gtk_widget_set_vexpand (page, TRUE);
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-error-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Your Profile Could Not Be Opened"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page),
                                    reason != NULL ? reason
                                    : _("Confab could not open its database. Your messages and accounts are unchanged."));
+  gtk_box_append (box, page);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
@@ -961,8 +1041,26 @@ previous_conversation_action_cb (GSimpleAction *action,
   step_conversation (user_data, -1);
 }
 
+/* The shortcuts window is built when first asked for: GtkApplication would
+ * build it with every window (a tenth of the launch time), so it is not at
+ * the path it loads by itself (gtk/help-overlay.ui). Once built, GTK's own
+ * win.show-help-overlay replaces this one. */
+static void
+show_help_overlay_action_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  ConfabWindow *self = user_data;
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/im/confab/Confab/shortcuts-window.ui");
+  GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static const GActionEntry win_actions[] = {
   { "close", close_action_cb },
+  { "show-help-overlay", show_help_overlay_action_cb },
   { "search", search_action_cb },
   { "search-conversation", search_conversation_action_cb },
   { "show-sidebar", show_sidebar_action_cb },
@@ -1000,6 +1098,7 @@ confab_window_dispose (GObject *object)
   ConfabWindow *self = CONFAB_WINDOW (object);
 
   unwatch_accounts (self);
+  g_clear_handle_id (&self->grow_rows_id, g_source_remove);
   g_clear_pointer (&self->watched_accounts, g_ptr_array_unref);
   if (self->current != NULL)
     g_signal_handlers_disconnect_by_func (self->current, on_current_unread_changed_cb, self);
@@ -1084,8 +1183,9 @@ confab_window_class_init (ConfabWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/im/confab/Confab/confab-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, welcome_box);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, presence_menu);
+  gtk_widget_class_bind_template_child (widget_class, ConfabWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, ConfabWindow, sidebar_header);
@@ -1123,6 +1223,9 @@ confab_window_init (ConfabWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    win_actions, G_N_ELEMENTS (win_actions),
                                    self);
+
+  set_menu_when_opened (self->presence_button, self->presence_menu);
+  set_menu_when_opened (self->primary_menu_button, self->primary_menu);
 
   self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
   self->settings = g_settings_new (APP_ID);

@@ -565,6 +565,31 @@ test_ca_file (Fixture       *f,
     g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, "/nonexistent/ca.pem");
   }
 
+  /* A stored CA file that is there but holds no certificate: it is read at
+   * the first connection (not at load, which stays fast), and then the
+   * account refuses to connect the same way. */
+  {
+    g_autofree char *garbage = g_build_filename (f->dir, "garbage.pem", NULL);
+    g_autofree char *sql = NULL;
+    sqlite3_stmt *stmt;
+
+    g_assert_true (g_file_set_contents (garbage, "not a certificate\n", -1, NULL));
+    sql = g_strdup_printf ("UPDATE accounts SET ca_file = '%s'", garbage);
+    stmt = confab_database_prepare (f->db, sql, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_reset (stmt);
+    reopen_manager (f, TRUE);
+    loaded = confab_account_manager_lookup (f->manager, jid);
+    g_assert_cmpint (confab_account_get_state (loaded), !=, CONFAB_ACCOUNT_STATE_ERROR);
+    g_assert_false (confab_account_prepare_tls (loaded, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_true (connect_all_until (f, loaded, CONFAB_ACCOUNT_STATE_ERROR));
+    g_assert_nonnull (confab_account_get_error (loaded));
+    g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, garbage);
+  }
+
   /* Back to the system's (here: the manager's test CA). */
   g_assert_true (confab_account_set_ca_file (loaded, NULL, &error));
   g_assert_no_error (error);

@@ -832,6 +832,79 @@ test_first_run (void)
   ui_test_settle (100);
 }
 
+/* The header's menus are built when first opened (launch time), and so is
+ * the shortcuts window: each still shows what it should. */
+static void
+test_menus_built_when_opened (void)
+{
+  g_autoptr(UiTestProfile) profile = ui_test_profile_new ();
+  ConfabWindow *window = confab_window_new_for_manager (GTK_APPLICATION (the_application ()),
+                                                        profile->manager);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *presence = ui_test_find_widget (root, GTK_TYPE_MENU_BUTTON, "presence_button");
+  GtkWidget *primary = ui_test_find_widget (root, GTK_TYPE_MENU_BUTTON, "primary_menu_button");
+  GtkWidget *stack = ui_test_find_widget (root, GTK_TYPE_STACK, "main_stack");
+  GtkWidget *welcome_menu;
+  GtkWidget *shortcuts = NULL;
+  GListModel *toplevels;
+
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_settle (100);
+  g_assert_nonnull (presence);
+  g_assert_nonnull (primary);
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (presence)));
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (primary)));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (presence));
+  ui_test_settle (50);
+  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (presence)));
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (presence))),
+                                       "Appear Offline"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (presence));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (primary));
+  ui_test_settle (50);
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (primary))),
+                                       "Keyboard Shortcuts"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (primary));
+
+  /* No account: the first-run page, with a main menu of its own. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "welcome");
+  welcome_menu = ui_test_find_widget (gtk_stack_get_child_by_name (GTK_STACK (stack), "welcome"),
+                                      GTK_TYPE_MENU_BUTTON, NULL);
+  g_assert_nonnull (welcome_menu);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (welcome_menu));
+  ui_test_settle (50);
+  g_assert_nonnull (ui_test_find_text (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (welcome_menu))),
+                                       "Add Account"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (welcome_menu));
+
+  /* Asked for twice: one shortcuts window, over this one. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (root, "win.show-help-overlay", NULL));
+      ui_test_settle (50);
+    }
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        {
+          g_assert_null (shortcuts);
+          shortcuts = GTK_WIDGET (toplevel);
+        }
+    }
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_widget_get_visible (shortcuts));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (shortcuts)) == GTK_WINDOW (window));
+  g_assert_nonnull (ui_test_find_text (shortcuts, "Show Shortcuts"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_settle (100);
+}
+
 /* No profile (the application could not open it): a page that says so. */
 static void
 test_no_profile (void)
@@ -960,6 +1033,7 @@ main (int argc, char **argv)
   g_test_add ("/ui/main-window/accounts", Fixture, NULL,
               fixture_set_up, test_accounts, fixture_tear_down);
   g_test_add_func ("/ui/main-window/first-run", test_first_run);
+  g_test_add_func ("/ui/main-window/menus-built-when-opened", test_menus_built_when_opened);
 
   status = g_test_run ();
   xmpp_test_stop_server ();
