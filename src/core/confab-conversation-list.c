@@ -368,8 +368,10 @@ chat_state_changed_cb (GObject             *messages,
 {
   ConfabConversation *conversation = conversation_of_message (watch, message);
 
-  if (conversation != NULL)
-    _confab_conversation_set_peer_chat_state (conversation, state);
+  if (conversation == NULL)
+    return;
+  _confab_conversation_peer_sends_chat_states (conversation);
+  _confab_conversation_set_peer_chat_state (conversation, state);
 }
 
 static void
@@ -406,8 +408,11 @@ message_received_cb (GObject           *messages,
   if (confab_xmpp_message_get_chat_state (message) == CONFAB_XMPP_CHAT_STATE_NONE)
     _confab_conversation_set_peer_chat_state (conversation, CONFAB_XMPP_CHAT_STATE_ACTIVE);
   else
-    _confab_conversation_set_peer_chat_state (conversation,
-                                              confab_xmpp_message_get_chat_state (message));
+    {
+      _confab_conversation_peer_sends_chat_states (conversation);
+      _confab_conversation_set_peer_chat_state (conversation,
+                                                confab_xmpp_message_get_chat_state (message));
+    }
   if (!is_carbon && confab_xmpp_message_get_markable (message)
       && confab_xmpp_message_get_id (message) != NULL)
     _confab_conversation_set_markable (conversation, confab_xmpp_message_get_id (message));

@@ -14,6 +14,8 @@ gboolean            _confab_conversation_update         (ConfabConversation     
                                                          const ConfabHistoryConversation *row);
 void                _confab_conversation_set_last_activity (ConfabConversation           *self,
                                                             gint64                        last_activity);
+/* The peer sent a chat state itself (XEP-0085 §5.1): ours may be sent. */
+void                _confab_conversation_peer_sends_chat_states (ConfabConversation  *self);
 void                _confab_conversation_set_peer_chat_state (ConfabConversation         *self,
                                                               ConfabXmppChatState         state);
 /* The newest message of the peer that asked for markers (XEP-0333 §3). */

@@ -32,6 +32,7 @@ struct _ConfabConversation
   GWeakRef                messages;  /* ConfabConversationModel, kept only weakly */
 
   ConfabXmppChatState     own_chat_state;
+  gboolean                peer_sends_chat_states;
   guint                   paused_source;
   char                   *markable_id;
 
@@ -259,6 +260,12 @@ _confab_conversation_set_peer_chat_state (ConfabConversation  *self,
     return;
   self->peer_chat_state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CHAT_STATE]);
+}
+
+void
+_confab_conversation_peer_sends_chat_states (ConfabConversation *self)
+{
+  self->peer_sends_chat_states = TRUE;
 }
 
 void
@@ -529,7 +536,10 @@ set_own_chat_state (ConfabConversation  *self,
   if (self->own_chat_state == state)
     return;
   self->own_chat_state = state;
-  if (!send || (messages = messages_module (self)) == NULL)
+  /* XEP-0085 §5.1: nothing but the <active/> in messages until the peer
+   * has shown support by sending a chat state (typing stays private from
+   * clients that would not show it anyway). */
+  if (!send || !self->peer_sends_chat_states || (messages = messages_module (self)) == NULL)
     return;
   to = confab_jid_parse (self->peer, NULL);
   if (to != NULL)

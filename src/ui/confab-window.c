@@ -414,13 +414,17 @@ sync_selection (ConfabWindow *self)
 
   if (self->selection == NULL || self->selecting)
     return;
+  self->selecting = TRUE;
   if (self->current != NULL)
     {
       guint in_filtered = find_position (G_LIST_MODEL (self->filtered), self->current);
 
+      /* Growing the rows emits items-changed: not selecting from inside
+       * it, before the list view has seen the new rows (GTK crashes). */
       if (in_filtered != GTK_INVALID_LIST_POSITION)
         ensure_rows (self, in_filtered + MORE_ROWS);
     }
+  self->selecting = FALSE;
   position = self->current != NULL
              ? find_position (G_LIST_MODEL (self->selection), self->current)
              : GTK_INVALID_LIST_POSITION;
@@ -907,8 +911,10 @@ confab_window_setup_main (ConfabWindow *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  /* After the list view's own handler: it knows the rows before we select. */
   g_signal_connect_object (self->selection, "items-changed",
-                           G_CALLBACK (on_list_items_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_list_items_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), self);

@@ -206,6 +206,12 @@ named_caroline (gpointer data)
 /* ---- Tests -------------------------------------------------------------------- */
 
 static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_chat (Fixture       *f,
            gconstpointer  data)
 {
@@ -255,6 +261,21 @@ test_chat (Fixture       *f,
   /* The view opens before there is a message: its model follows. */
   early = confab_conversation_get_messages (ab);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (early)), ==, 0);
+  /* XEP-0085 §5.1: Bob has not shown that he sends chat states: Alice's
+   * typing stays on her side. */
+  {
+    ConfabXmppModule *bob_messages =
+      confab_xmpp_stream_get_module (confab_account_get_stream (bob), CONFAB_TYPE_XMPP_MESSAGES);
+    guint states_seen = 0;
+    gulong handler = g_signal_connect_swapped (bob_messages, "chat-state-changed",
+                                               G_CALLBACK (count_cb), &states_seen);
+
+    confab_conversation_set_composing (ab, TRUE);
+    confab_conversation_set_composing (ab, FALSE);
+    xmpp_test_run_for (1000);
+    g_assert_cmpuint (states_seen, ==, 0);
+    g_signal_handler_disconnect (bob_messages, handler);
+  }
   hello_id = confab_conversation_send (ab, "hello bob", NULL);
   g_assert_nonnull (hello_id);
   g_assert_true (wait_until (preview_is, &(Preview) { ab, "hello bob", 0 }));

@@ -832,6 +832,42 @@ test_first_run (void)
   ui_test_settle (100);
 }
 
+/* A conversation further down than the rows made so far (a notification,
+ * a search result or an xmpp: link opens it): the list grows to it and
+ * selects it. */
+static void
+test_open_beyond_rows (Fixture       *f,
+                       gconstpointer  data)
+{
+  ConfabConversationList *conversations = confab_account_manager_get_conversations (f->profile->manager);
+  GListModel *model = G_LIST_MODEL (conversations);
+  GtkWidget *root = GTK_WIDGET (f->window);
+  GtkWidget *list_view = ui_test_find_widget (root, GTK_TYPE_LIST_VIEW, "conversation_list");
+  GtkSelectionModel *selection;
+  g_autoptr(ConfabConversation) far = NULL;
+  g_autoptr(GObject) selected = NULL;
+  GtkWidget *view;
+
+  g_assert_nonnull (list_view);
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autofree char *peer = g_strdup_printf ("peer%03u@" CONFAB_TEST_DOMAIN, i);
+
+      g_assert_nonnull (confab_conversation_list_ensure (conversations, f->alice, peer));
+    }
+  /* Opened at once, before the list had a frame to grow in. */
+  far = g_list_model_get_item (model, g_list_model_get_n_items (model) - 1);
+  confab_window_open_conversation (f->window, far, 0);
+  ui_test_settle (200);
+
+  view = ui_test_find_widget (root, CONFAB_TYPE_CONVERSATION_VIEW, NULL);
+  g_assert_nonnull (view);
+  g_assert_true (confab_conversation_view_get_conversation (CONFAB_CONVERSATION_VIEW (view)) == far);
+  selection = gtk_list_view_get_model (GTK_LIST_VIEW (list_view));
+  selected = g_object_ref (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)));
+  g_assert_true (selected == G_OBJECT (far));
+}
+
 /* The header's menus are built when first opened (launch time), and so is
  * the shortcuts window: each still shows what it should. */
 static void
@@ -1032,6 +1068,8 @@ main (int argc, char **argv)
               fixture_set_up, test_history, fixture_tear_down);
   g_test_add ("/ui/main-window/accounts", Fixture, NULL,
               fixture_set_up, test_accounts, fixture_tear_down);
+  g_test_add ("/ui/main-window/open-beyond-rows", Fixture, NULL,
+              fixture_set_up, test_open_beyond_rows, fixture_tear_down);
   g_test_add_func ("/ui/main-window/first-run", test_first_run);
   g_test_add_func ("/ui/main-window/menus-built-when-opened", test_menus_built_when_opened);
 
