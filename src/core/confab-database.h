@@ -36,7 +36,7 @@ G_BEGIN_DECLS
  */
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define CONFAB_DATABASE_SCHEMA_VERSION 5
+#define CONFAB_DATABASE_SCHEMA_VERSION 6
 
 typedef enum {
   CONFAB_DATABASE_FLAGS_NONE = 0,

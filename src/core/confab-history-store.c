@@ -440,6 +440,19 @@ insert_message (Writer                *w,
   *row_id = sqlite3_last_insert_rowid (confab_database_get_handle (w->db));
   *outcome = CONFAB_HISTORY_OUTCOME_STORED;
 
+  /* Full-text search (schema v6: here, not in a trigger). */
+  if (m->body != NULL)
+    {
+      stmt = confab_database_prepare (w->db, "INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, *row_id);
+      bind_text (stmt, 2, m->body);
+      if (!step_done (w, stmt, "Could not index a message", error))
+        return FALSE;
+    }
+
   /* The conversation list, maintained in the same transaction. A received
    * message counts as unread when it arrived live, or from MAM when it is
    * newer than anything seen (catch-up), not when it is old history being
