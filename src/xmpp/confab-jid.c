@@ -611,10 +611,11 @@ jid_new_take (char *localpart,
  *
  * Returns: (transfer full) (nullable): the JID, or %NULL with @error set
  */
-ConfabJid *
-confab_jid_parse_len (const char  *text,
-                      gssize       length,
-                      GError     **error)
+/* Parses @len octets of @text (RFC 7622 §3.1). */
+static ConfabJid *
+parse_text (const char  *text,
+            gsize        len,
+            GError     **error)
 {
   g_autofree char *localpart = NULL;
   g_autofree char *domain = NULL;
@@ -622,14 +623,6 @@ confab_jid_parse_len (const char  *text,
   const char *slash;
   const char *at;
   const char *domain_start;
-  gsize len;
-
-  g_return_val_if_fail (text != NULL || length == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (text == NULL)
-    text = "";
-  len = length < 0 ? strlen (text) : (gsize) length;
 
   /* RFC 7622 §3.1: an address is UTF-8. With an explicit length,
    * g_utf8_validate_len() also refuses embedded NULs. */
@@ -662,6 +655,84 @@ confab_jid_parse_len (const char  *text,
   return jid_new_take (g_steal_pointer (&localpart),
                        g_steal_pointer (&domain),
                        g_steal_pointer (&resource));
+}
+
+/* Recently parsed addresses: the stanzas of a conversation repeat the
+ * same few, and preparing them (RFC 7622's PRECIS profiles) was most of a
+ * message's parsing. Direct-mapped on the exact input octets; JIDs are
+ * immutable, so one may be shared by every caller (and thread). */
+#define PARSE_CACHE_SIZE    64
+#define PARSE_CACHE_MAX_LEN 256
+
+typedef struct {
+  char      *text;
+  gsize      len;
+  ConfabJid *jid;
+} CachedParse;
+
+static CachedParse parse_cache[PARSE_CACHE_SIZE];
+G_LOCK_DEFINE_STATIC (parse_cache);
+
+static guint
+parse_cache_slot (const char *text,
+                  gsize       len)
+{
+  guint32 hash = 2166136261u;  /* FNV-1a */
+
+  for (gsize i = 0; i < len; i++)
+    hash = (hash ^ (guint8) text[i]) * 16777619u;
+  return hash % PARSE_CACHE_SIZE;
+}
+
+/**
+ * confab_jid_parse_len:
+ * @text: the address, not necessarily nul-terminated
+ * @length: the length of @text in octets, or -1 if it is nul-terminated
+ * @error: return location for a #GError
+ *
+ * Like confab_jid_parse(), for counted text: an embedded NUL makes the
+ * address invalid instead of ending it.
+ *
+ * Returns: (transfer full) (nullable): the JID, or %NULL with @error set
+ */
+ConfabJid *
+confab_jid_parse_len (const char  *text,
+                      gssize       length,
+                      GError     **error)
+{
+  CachedParse *slot;
+  ConfabJid *jid = NULL;
+  gsize len;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (text == NULL)
+    text = "";
+  len = length < 0 ? strlen (text) : (gsize) length;
+  if (len > PARSE_CACHE_MAX_LEN)
+    return parse_text (text, len, error);
+
+  slot = &parse_cache[parse_cache_slot (text, len)];
+  G_LOCK (parse_cache);
+  if (slot->jid != NULL && slot->len == len && memcmp (slot->text, text, len) == 0)
+    jid = confab_jid_ref (slot->jid);
+  G_UNLOCK (parse_cache);
+  if (jid != NULL)
+    return jid;
+
+  /* Only what parsed: an invalid address is refused again each time. */
+  jid = parse_text (text, len, error);
+  if (jid == NULL)
+    return NULL;
+  G_LOCK (parse_cache);
+  g_clear_pointer (&slot->jid, confab_jid_unref);
+  g_free (slot->text);
+  slot->text = g_memdup2 (text, len);
+  slot->len = len;
+  slot->jid = confab_jid_ref (jid);
+  G_UNLOCK (parse_cache);
+  return jid;
 }
 
 ConfabJid *

@@ -769,31 +769,70 @@ confab_xmpp_message_get_reactions (ConfabXmppMessage *message)
 
 /* ---- Building outbound messages ------------------------------------------- */
 
+/* Bytes from the kernel's CSPRNG, fetched 512 at a time: a getrandom(2)
+ * per id showed in bursts (every receipt has one). Used bytes are wiped. */
+static void
+random_bytes (guint8 *out,
+              gsize   len)
+{
+  static guint8 pool[512];
+  static gsize left;
+  G_LOCK_DEFINE_STATIC (pool);
+
+  G_LOCK (pool);
+  while (len > 0)
+    {
+      gsize take;
+
+      if (left == 0)
+        {
+          gsize have = 0;
+
+#if defined(__linux__)
+          while (have < sizeof pool)
+            {
+              ssize_t n = getrandom (pool + have, sizeof pool - have, 0);
+
+              if (n <= 0)
+                break;
+              have += (gsize) n;
+            }
+#endif
+          /* Fallback only if the kernel CSPRNG is unavailable. */
+          for (; have < sizeof pool; have++)
+            pool[have] = (guint8) g_random_int_range (0, 256);
+          left = sizeof pool;
+        }
+      take = MIN (len, left);
+      memcpy (out, pool + sizeof pool - left, take);
+      memset (pool + sizeof pool - left, 0, take);
+      left -= take;
+      out += take;
+      len -= take;
+    }
+  G_UNLOCK (pool);
+}
+
 char *
 confab_xmpp_new_uuid (void)
 {
+  static const char hex[] = "0123456789abcdef";
   guint8 b[16];
-  gsize have = 0;
+  char *uuid = g_malloc (37);
+  char *p = uuid;
 
-#if defined(__linux__)
-  while (have < sizeof b)
-    {
-      ssize_t n = getrandom (b + have, sizeof b - have, 0);
-
-      if (n <= 0)
-        break;
-      have += (gsize) n;
-    }
-#endif
-  /* Fallback only if the kernel CSPRNG is unavailable. */
-  for (; have < sizeof b; have++)
-    b[have] = (guint8) g_random_int_range (0, 256);
-
+  random_bytes (b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;  /* RFC 9562 §5.4: version 4 */
   b[8] = (b[8] & 0x3f) | 0x80;  /* variant 10 */
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  for (guint i = 0; i < sizeof b; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *p++ = '-';
+      *p++ = hex[b[i] >> 4];
+      *p++ = hex[b[i] & 0x0f];
+    }
+  *p = '\0';
+  return uuid;
 }
 
 static ConfabXmppNode *

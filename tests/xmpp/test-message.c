@@ -493,9 +493,21 @@ test_uuid (void)
   g_autofree char *a = confab_xmpp_new_uuid ();
   g_autofree char *b = confab_xmpp_new_uuid ();
 
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   g_assert_true (g_uuid_string_is_valid (a));
   g_assert_cmpstr (a, !=, b);
   g_assert_cmpint (a[14], ==, '4');
+  /* Across many refills of the random pool: version 4, variant 10, unique. */
+  for (guint i = 0; i < 1000; i++)
+    {
+      char *id = confab_xmpp_new_uuid ();
+
+      g_assert_true (g_uuid_string_is_valid (id));
+      g_assert_cmpint (id[14], ==, '4');
+      g_assert_nonnull (strchr ("89ab", id[19]));
+      g_assert_true (g_hash_table_add (seen, id));
+    }
 }
 
 /* ---- Building ------------------------------------------------------------- */
