@@ -141,9 +141,22 @@ typedef struct {
   ConfabDatabase *db;
   GHashTable     *jid_ids;    /* jid → gint64 id (boxed in a pointer-sized gint64 *) */
   GHashTable     *own_jids;   /* gint64 account id → bare JID */
+  GArray         *fts_pending; /* PendingText: new messages to index, see flush_fts() */
+  GError         *fts_error;   /* indexing failed: the whole batch is rolled back */
   gint            max_delay_ms;
   gint            max_items;
 } Writer;
+
+typedef struct {
+  gint64  row_id;
+  char   *body;
+} PendingText;
+
+static void
+pending_text_clear (gpointer data)
+{
+  g_free (((PendingText *) data)->body);
+}
 
 static void
 writer_forget_caches (Writer *w)
@@ -440,17 +453,12 @@ insert_message (Writer                *w,
   *row_id = sqlite3_last_insert_rowid (confab_database_get_handle (w->db));
   *outcome = CONFAB_HISTORY_OUTCOME_STORED;
 
-  /* Full-text search (schema v6: here, not in a trigger). */
+  /* Full-text search: at the end of the batch (flush_fts()). */
   if (m->body != NULL)
     {
-      stmt = confab_database_prepare (w->db, "INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)",
-                                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, *row_id);
-      bind_text (stmt, 2, m->body);
-      if (!step_done (w, stmt, "Could not index a message", error))
-        return FALSE;
+      PendingText text = { *row_id, g_strdup (m->body) };
+
+      g_array_append_val (w->fts_pending, text);
     }
 
   /* The conversation list, maintained in the same transaction. A received
@@ -1026,14 +1034,82 @@ note_changed_conversation (Writer *w,
 }
 
 /* Applies @op inside the open transaction, in a savepoint of its own. */
+/* Indexes the batch's new messages for search (schema v6). Not per
+ * message: FTS5 writes what it has pending as a new segment whenever a
+ * savepoint begins or ends, and every op runs in one; so the index is
+ * written once, at the end of the batch, and before any op that may
+ * change or remove a message's text (the update trigger takes the indexed
+ * text out). A failure here fails the whole batch (writer_thread()). */
+static gboolean
+flush_fts (Writer  *w,
+           GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (w->fts_error == NULL && w->fts_pending->len > 0)
+    {
+      sqlite3_stmt *stmt = confab_database_prepare (w->db,
+                                                    "INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)",
+                                                    &local_error);
+
+      for (guint i = 0; stmt != NULL && i < w->fts_pending->len; i++)
+        {
+          PendingText *text = &g_array_index (w->fts_pending, PendingText, i);
+
+          sqlite3_bind_int64 (stmt, 1, text->row_id);
+          bind_text (stmt, 2, text->body);
+          if (!step_done (w, stmt, "Could not index a message", &local_error))
+            break;
+        }
+      if (local_error != NULL)
+        g_propagate_error (&w->fts_error, g_steal_pointer (&local_error));
+    }
+  g_array_set_size (w->fts_pending, 0);
+  if (w->fts_error != NULL)
+    {
+      g_set_error_literal (error, w->fts_error->domain, w->fts_error->code, w->fts_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether @op may change or remove the text of a stored message, maybe
+ * one added earlier in this batch and not indexed yet (see flush_fts()). */
+static gboolean
+may_change_text (const Op *op)
+{
+  switch (op->kind)
+    {
+    case OP_ADD_MESSAGE:
+      /* XEP-0308 corrections and XEP-0424 retractions come as messages. */
+      return confab_xmpp_message_get_replace_id (op->message) != NULL
+             || confab_xmpp_message_get_retract_id (op->message) != NULL;
+    case OP_ADD_PENDING:
+    case OP_SET_STATE:
+    case OP_REACTIONS:
+    case OP_MARK_READ:
+    case OP_SET_CATCH_UP_POSITION:
+      return FALSE;
+    case OP_CORRECTION:
+    case OP_RETRACTION:
+    case OP_STOP:
+    default:
+      return TRUE;
+    }
+}
+
 static void
 writer_apply (Writer *w,
               Op     *op)
 {
   GCancellable *cancellable = g_task_get_cancellable (op->task);
+  guint fts_mark;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &op->error))
     return;
+  if (may_change_text (op) && !flush_fts (w, &op->error))
+    return;
+  fts_mark = w->fts_pending->len;
   if (!run (w, "SAVEPOINT op", &op->error))
     return;
   if (apply_op (w, op, &op->error))
@@ -1042,6 +1118,8 @@ writer_apply (Writer *w,
       note_changed_conversation (w, op);
       return;
     }
+  /* What the op queued for the index was undone with it. */
+  g_array_set_size (w->fts_pending, fts_mark);
   run (w, "ROLLBACK TO op", NULL);
   run (w, "RELEASE op", NULL);
   writer_forget_caches (w);
@@ -1153,7 +1231,7 @@ writer_thread (gpointer data)
             }
         }
 
-      if (in_tx && !confab_database_commit (w->db, &tx_error))
+      if (in_tx && (!flush_fts (w, &tx_error) || !confab_database_commit (w->db, &tx_error)))
         {
           confab_database_rollback (w->db);
           writer_forget_caches (w);
@@ -1165,6 +1243,7 @@ writer_thread (gpointer data)
                 done->error = g_error_copy (tx_error);
             }
         }
+      g_clear_error (&w->fts_error);
 
       /* Only now, after the commit, is anyone told; consecutive ops of
        * one main context together. */
@@ -1191,6 +1270,8 @@ writer_free (Writer *w)
   g_clear_object (&w->db);
   g_clear_pointer (&w->jid_ids, g_hash_table_unref);
   g_clear_pointer (&w->own_jids, g_hash_table_unref);
+  g_clear_pointer (&w->fts_pending, g_array_unref);
+  g_clear_error (&w->fts_error);
   g_free (w);
 }
 
@@ -1366,6 +1447,8 @@ confab_history_store_new (const char  *path,
   w->queue = g_async_queue_new ();
   w->db = g_steal_pointer (&db);
   w->jid_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w->fts_pending = g_array_new (FALSE, FALSE, sizeof (PendingText));
+  g_array_set_clear_func (w->fts_pending, pending_text_clear);
   w->own_jids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   w->max_delay_ms = DEFAULT_MAX_DELAY_MS;
   w->max_items = DEFAULT_MAX_ITEMS;

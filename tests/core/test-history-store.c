@@ -453,6 +453,67 @@ test_retraction (Fixture       *f,
   g_assert_cmpint (((ConfabHistoryMessage *) found->pdata[0])->id, ==, our_id);
 }
 
+/* Messages are indexed for search once per batch (schema v6): a message
+ * corrected or retracted in the same batch as it arrived leaves an index
+ * that matches the stored text (FTS5's own integrity check). */
+static void
+test_search_index_in_one_batch (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char *stanzas[] = {
+    "<message from='" BOB "/x' to='" OWN "' type='chat' id='b-1'><body>first unicorn</body>"
+    "<origin-id xmlns='urn:xmpp:sid:0' id='b-1'/></message>",
+    "<message from='" BOB "/x' to='" OWN "' type='chat' id='b-2'><body>second narwhal</body>"
+    "<origin-id xmlns='urn:xmpp:sid:0' id='b-2'/></message>",
+    "<message from='" BOB "/x' to='" OWN "' type='chat' id='b-3'><body>first pegasus</body>"
+    "<replace xmlns='urn:xmpp:message-correct:0' id='b-1'/></message>",
+    "<message from='" BOB "/x' to='" OWN "' type='chat' id='b-4'>"
+    "<retract xmlns='urn:xmpp:message-retract:1' id='b-2'/>"
+    "<fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:message-retract:1'/>"
+    "<body>This person attempted to retract a previous message</body></message>",
+    "<message from='" BOB "/x' to='" OWN "' type='chat' id='b-5'><body>third griffin</body>"
+    "<origin-id xmlns='urn:xmpp:sid:0' id='b-5'/></message>",
+  };
+  Wait waits[G_N_ELEMENTS (stanzas)] = { { 0 } };
+  g_autoptr(GPtrArray) found = NULL;
+
+  /* Everything queued at once, in one transaction. */
+  confab_history_store_set_batch_limits (f->store, 200, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (stanzas); i++)
+    {
+      g_autoptr(ConfabXmppMessage) m = message (stanzas[i]);
+
+      confab_history_store_add_message_async (f->store, f->account_id, m, CONFAB_HISTORY_DIRECTION_IN,
+                                              NULL, NULL, added_cb, &waits[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stanzas); i++)
+    {
+      wait_for (&waits[i]);
+      g_assert_no_error (waits[i].error);
+    }
+
+  found = confab_history_store_search (f->store, 0, "unicorn", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = confab_history_store_search (f->store, 0, "pegasus", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = confab_history_store_search (f->store, 0, "narwhal", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = confab_history_store_search (f->store, 0, "griffin", 10, NULL);
+  g_assert_cmpuint (found->len, ==, 1);
+
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+}
+
 static void
 test_reactions (Fixture       *f,
                 gconstpointer  data)
@@ -1134,6 +1195,7 @@ main (int argc, char **argv)
   ADD ("correction", test_correction);
   ADD ("correction-replayed", test_correction_replayed);
   ADD ("retraction", test_retraction);
+  ADD ("search-index-in-one-batch", test_search_index_in_one_batch);
   ADD ("reactions", test_reactions);
   ADD ("receipts-and-states", test_receipts_and_states);
   ADD ("pending", test_pending);
