@@ -1033,7 +1033,6 @@ note_changed_conversation (Writer *w,
   query_id (w, stmt, &op->changed_conversation_id, NULL);
 }
 
-/* Applies @op inside the open transaction, in a savepoint of its own. */
 /* Indexes the batch's new messages for search (schema v6). Not per
  * message: FTS5 writes what it has pending as a new segment whenever a
  * savepoint begins or ends, and every op runs in one; so the index is
@@ -1098,6 +1097,7 @@ may_change_text (const Op *op)
     }
 }
 
+/* Applies @op inside the open transaction, in a savepoint of its own. */
 static void
 writer_apply (Writer *w,
               Op     *op)
