@@ -951,6 +951,8 @@ confab_window_show_profile_error (ConfabWindow *self)
                         ? confab_application_get_profile_error (CONFAB_APPLICATION (application))
                         : NULL;
   g_autofree char *reason = error != NULL ? confab_error_describe (error) : NULL;
+  /* AdwStatusPage's description is markup; the reason may hold a path. */
+  g_autofree char *escaped = reason != NULL ? g_markup_escape_text (reason, -1) : NULL;
   GtkBox *box = add_page_with_menu (self, "error", FALSE);
   GtkWidget *page = adw_status_page_new ();
 
@@ -959,7 +961,7 @@ confab_window_show_profile_error (ConfabWindow *self)
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-error-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Your Profile Could Not Be Opened"));
   adw_status_page_set_description (ADW_STATUS_PAGE (page),
-                                   reason != NULL ? reason
+                                   escaped != NULL ? escaped
                                    : _("Confab could not open its database. Your messages and accounts are unchanged."));
   gtk_box_append (box, page);
   gtk_stack_set_visible_child_name (self->main_stack, "error");

@@ -494,6 +494,24 @@ test_remove (Fixture       *f,
   sqlite3_reset (stmt);
 }
 
+/* Puts @ca_file into the accounts row behind the manager's back (a file
+ * moved or changed since it was chosen) and loads the accounts again. */
+static ConfabAccount *
+reload_with_stored_ca_file (Fixture    *f,
+                            const char *jid,
+                            const char *ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = confab_database_prepare (f->db, "UPDATE accounts SET ca_file = ?1", &error);
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, ca_file, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+  reopen_manager (f, TRUE);
+  return confab_account_manager_lookup (f->manager, jid);
+}
+
 static void
 test_ca_file (Fixture       *f,
               gconstpointer  data)
@@ -552,14 +570,7 @@ test_ca_file (Fixture       *f,
   /* A stored CA file that is gone: the account waits in the error state
    * instead of falling back to other anchors. */
   {
-    sqlite3_stmt *stmt = confab_database_prepare (f->db, "UPDATE accounts SET ca_file = '/nonexistent/ca.pem'",
-                                                  &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-    sqlite3_reset (stmt);
-    reopen_manager (f, TRUE);
-    loaded = confab_account_manager_lookup (f->manager, jid);
+    loaded = reload_with_stored_ca_file (f, jid, "/nonexistent/ca.pem");
     g_assert_cmpint (confab_account_get_state (loaded), ==, CONFAB_ACCOUNT_STATE_ERROR);
     g_assert_nonnull (confab_account_get_error (loaded));
     g_assert_cmpstr (confab_account_get_ca_file (loaded), ==, "/nonexistent/ca.pem");
@@ -570,17 +581,9 @@ test_ca_file (Fixture       *f,
    * account refuses to connect the same way. */
   {
     g_autofree char *garbage = g_build_filename (f->dir, "garbage.pem", NULL);
-    g_autofree char *sql = NULL;
-    sqlite3_stmt *stmt;
 
     g_assert_true (g_file_set_contents (garbage, "not a certificate\n", -1, NULL));
-    sql = g_strdup_printf ("UPDATE accounts SET ca_file = '%s'", garbage);
-    stmt = confab_database_prepare (f->db, sql, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-    sqlite3_reset (stmt);
-    reopen_manager (f, TRUE);
-    loaded = confab_account_manager_lookup (f->manager, jid);
+    loaded = reload_with_stored_ca_file (f, jid, garbage);
     g_assert_cmpint (confab_account_get_state (loaded), !=, CONFAB_ACCOUNT_STATE_ERROR);
     g_assert_false (confab_account_prepare_tls (loaded, &error));
     g_assert_nonnull (error);
